@@ -1,0 +1,3 @@
+module github.com/hermetic-pyobject-tls/hermetic-pyobject-tls
+
+go 1.23

@@ -1,0 +1,101 @@
+/*
+ * hermetic_pyobject_tls.h: the C ABI of hermetic-pyobject-tls.
+ *
+ * A per-OS-thread boolean, "hermetic mode", and a process-wide flag,
+ * "have_state", with the semantics of PyTorch 2.x's
+ * c10::impl::HermeticPyObjectTLS. The library is written in Go and built as a
+ * C shared library (libhermetic_pyobject_tls.so) or archive.
+ *
+ * Conventions
+ * - Every public name starts with hermetic_pyobject_tls_ (functions) or
+ *   HERMETIC_PYOBJECT_TLS_ (macros); nothing else leaves the library.
+ * - "Thread" means OS thread (a pthread). A thread that has never called
+ *   hermetic_pyobject_tls_set_state() reads false, also when it reuses the
+ *   id of a thread that had set true; the flag dies with its thread.
+ * - Every load and store is sequentially consistent, like the std::atomic<bool>
+ *   PyTorch keeps.
+ * - No function allocates, blocks on a lock, fails, or calls back into the
+ *   host. Reads never enter the Go runtime; writes enter it once.
+ * - fork(): the child keeps the forking thread's flag and have_state, as
+ *   C++ thread_local does, and every function works in the child (there it
+ *   never enters the Go runtime, so it cannot hang on a runtime that fork()
+ *   left without its threads).
+ * - The library cannot be unloaded: dlclose() leaves it mapped, and a later
+ *   dlopen() finds it with its state as it was.
+ */
+#ifndef HERMETIC_PYOBJECT_TLS_H
+#define HERMETIC_PYOBJECT_TLS_H
+
+#include <stdbool.h>
+
+#define HERMETIC_PYOBJECT_TLS_VERSION_MAJOR 0
+#define HERMETIC_PYOBJECT_TLS_VERSION_MINOR 1
+#define HERMETIC_PYOBJECT_TLS_VERSION_PATCH 0
+/** The version as "MAJOR.MINOR.PATCH"; equal to hermetic_pyobject_tls_version(). */
+#define HERMETIC_PYOBJECT_TLS_VERSION "0.1.0"
+/** MAJOR*10000 + MINOR*100 + PATCH; equal to hermetic_pyobject_tls_version_number(). */
+#define HERMETIC_PYOBJECT_TLS_VERSION_NUMBER                                    \
+  (HERMETIC_PYOBJECT_TLS_VERSION_MAJOR * 10000 +                                \
+   HERMETIC_PYOBJECT_TLS_VERSION_MINOR * 100 +                                  \
+   HERMETIC_PYOBJECT_TLS_VERSION_PATCH)
+
+/*
+ * HERMETIC_PYOBJECT_TLS_API marks every public function. Define it before
+ * including this header to add attributes of your own (for example an empty
+ * definition when you link the static archive into a library that hides it).
+ */
+#ifndef HERMETIC_PYOBJECT_TLS_API
+#if defined(HERMETIC_PYOBJECT_TLS_BUILDING) && defined(__GNUC__)
+#define HERMETIC_PYOBJECT_TLS_API __attribute__((visibility("default")))
+#else
+#define HERMETIC_PYOBJECT_TLS_API
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Sets hermetic mode for the calling OS thread to `state`; other threads are
+ * not affected. Any nonzero byte counts as true. Enters the Go runtime once
+ * (about one cgo call), except in a forked child, where it stays in C.
+ */
+HERMETIC_PYOBJECT_TLS_API void hermetic_pyobject_tls_set_state(bool state);
+
+/**
+ * Returns the calling OS thread's hermetic mode: false until this thread
+ * sets it. Not gated by have_state (PyTorch's fast path is disabled, so is
+ * ours). Always returns exactly false or true. Costs a thread-local load and
+ * never enters the Go runtime.
+ */
+HERMETIC_PYOBJECT_TLS_API bool hermetic_pyobject_tls_get_state(void);
+
+/**
+ * Makes have_state true for the whole process; it never becomes false again.
+ * Safe to call any number of times, from any number of threads at once.
+ */
+HERMETIC_PYOBJECT_TLS_API void hermetic_pyobject_tls_init_state(void);
+
+/**
+ * Returns whether hermetic_pyobject_tls_init_state() has been called in this
+ * process (or, in a forked child, in its parent before the fork). Never
+ * enters the Go runtime.
+ */
+HERMETIC_PYOBJECT_TLS_API bool hermetic_pyobject_tls_have_state(void);
+
+/**
+ * Returns the library's version as "MAJOR.MINOR.PATCH", in static storage.
+ * Compare it with HERMETIC_PYOBJECT_TLS_VERSION to detect a header that does
+ * not match the library loaded at run time.
+ */
+HERMETIC_PYOBJECT_TLS_API const char *hermetic_pyobject_tls_version(void);
+
+/** Returns MAJOR*10000 + MINOR*100 + PATCH of the library loaded at run time. */
+HERMETIC_PYOBJECT_TLS_API unsigned hermetic_pyobject_tls_version_number(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* HERMETIC_PYOBJECT_TLS_H */

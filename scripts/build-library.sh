@@ -1,0 +1,50 @@
+#!/bin/sh
+# build-library.sh shared|archive OUTDIR
+#
+# Builds the Go library the one way every consumer uses (CMake, the Python
+# package): hardened, trimmed and reproducible.
+#   shared:  OUTDIR/libhermetic_pyobject_tls.so.X.Y.Z with its SONAME
+#            (libhermetic_pyobject_tls.so.X) and the .so.X and .so links,
+#            plus cgo's export header as hermetic_pyobject_tls_cgo_export.h.
+#   archive: OUTDIR/libhermetic_pyobject_tls.a (Go runtime included) and
+#            its cgo export header as hermetic_pyobject_tls_cgo_export_archive.h.
+# Environment: GO (default: go), CC (default: Go's choice).
+set -eu
+
+usage() { echo "usage: $0 shared|archive OUTDIR" >&2; exit 2; }
+[ $# -eq 2 ] || usage
+mode=$1
+out=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+header=$root/include/hermetic_pyobject_tls.h
+version=$(sed -n 's/^#define HERMETIC_PYOBJECT_TLS_VERSION "\([0-9.]*\)"$/\1/p' "$header")
+[ -n "$version" ] || { echo "$0: no HERMETIC_PYOBJECT_TLS_VERSION in $header" >&2; exit 1; }
+major=${version%%.*}
+go=${GO:-go}
+name=libhermetic_pyobject_tls
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d "$out/.build.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+cd "$root"
+
+export CGO_ENABLED=1
+case $mode in
+shared)
+  "$go" build -buildmode=c-shared -trimpath -buildvcs=false \
+    -ldflags="-s -w -extldflags '-Wl,--version-script=$root/cabi/exports.map -Wl,-soname,$name.so.$major -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack'" \
+    -o "$work/$name.so" ./cabi
+  mv "$work/$name.h" "$out/hermetic_pyobject_tls_cgo_export.h"
+  mv "$work/$name.so" "$out/$name.so.$version"
+  ln -sfn "$name.so.$version" "$out/$name.so.$major"
+  ln -sfn "$name.so.$major" "$out/$name.so"
+  ;;
+archive)
+  "$go" build -buildmode=c-archive -trimpath -buildvcs=false -ldflags="-s -w" \
+    -o "$work/$name.a" ./cabi
+  mv "$work/$name.h" "$out/hermetic_pyobject_tls_cgo_export_archive.h"
+  mv "$work/$name.a" "$out/$name.a"
+  ;;
+*) usage ;;
+esac
