@@ -1,0 +1,212 @@
+"""Per-OS-thread "hermetic mode" (PyTorch's c10::impl::HermeticPyObjectTLS).
+
+A thin ctypes layer over libhermetic_pyobject_tls.so (a Go library with a C
+ABI, see include/hermetic_pyobject_tls.h). The library ships inside this
+package; set HERMETIC_PYOBJECT_TLS_LIBRARY to load another build instead.
+
+- set_state(state: bool) -> None: this OS thread's flag (every
+  threading.Thread is its own OS thread; a new thread starts False).
+- get_state() -> bool: this OS thread's flag.
+- init_state() -> None: makes have_state() True for the whole process, forever.
+- have_state() -> bool
+- hermetic(): a context manager that turns the flag on for the current thread
+  and restores the previous value on exit (exceptions included); nestable.
+
+The flag belongs to the OS thread, not to an asyncio task or a generator:
+code that switches tasks inside ``with hermetic():`` shares the flag.
+
+get_state and have_state are ctypes function objects called without
+releasing the GIL: they are single thread-local loads in C that never
+block, so releasing and retaking the GIL would cost more than the call.
+set_state and init_state enter the Go runtime and release the GIL.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from types import TracebackType
+from typing import Callable, Optional, Type
+
+__all__ = [
+    "__version__",
+    "set_state",
+    "get_state",
+    "init_state",
+    "have_state",
+    "hermetic",
+    "library_path",
+    "library_version",
+    "ENV_VAR",
+]
+
+#: The environment variable that names another build of the library.
+ENV_VAR = "HERMETIC_PYOBJECT_TLS_LIBRARY"
+
+_PIP_HINT = (
+    "Install the package with `pip install ./python` from a clone of "
+    "hermetic-pyobject-tls (it needs the Go toolchain)"
+)
+
+try:
+    from . import _build_info
+except ImportError:
+    raise ImportError(
+        "hermetic_pyobject_tls is not built: its _build_info module (made when "
+        f"the wheel is built) is missing. {_PIP_HINT}; do not import it from the "
+        "source tree."
+    ) from None
+
+#: The version this package was built for (from include/hermetic_pyobject_tls.h).
+__version__: str = _build_info.VERSION
+
+
+def _format_version(number: int) -> str:
+    return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+
+
+def _compatible(built: int, found: int) -> bool:
+    """Whether a library with version number `found` serves a package built
+    for `built`: the same major version (and, while the major is 0, the same
+    minor), and not older than `built`."""
+    bmaj, bmin = built // 10000, built // 100 % 100
+    fmaj, fmin = found // 10000, found // 100 % 100
+    if fmaj != bmaj or (bmaj == 0 and fmin != bmin):
+        return False
+    return found >= built
+
+
+def _load() -> "tuple[ctypes.CDLL, str]":
+    override = os.environ.get(ENV_VAR, "")
+    if override:
+        path = override
+        where = f"{path!r} (from the environment variable {ENV_VAR})"
+        remedy = (
+            f"Point {ENV_VAR} at a libhermetic_pyobject_tls.so built by "
+            "`scripts/build-library.sh shared OUTDIR`, or unset it to use the "
+            "library bundled with the package"
+        )
+    else:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), _build_info.LIBRARY_NAME)
+        where = f"{path!r} (bundled with the package; {ENV_VAR} is not set)"
+        remedy = f"Reinstall the package ({_PIP_HINT}), or set {ENV_VAR} to the path of a built library"
+        if not os.path.exists(path):
+            raise ImportError(
+                f"hermetic_pyobject_tls: the shared library is missing: looked for {where}. {remedy}."
+            )
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        raise ImportError(
+            f"hermetic_pyobject_tls: cannot load the shared library {where}: {e}. {remedy}."
+        ) from None
+
+    try:
+        version_number = lib.hermetic_pyobject_tls_version_number
+    except AttributeError:
+        raise ImportError(
+            f"hermetic_pyobject_tls: {where} is not a hermetic_pyobject_tls library: it does "
+            f"not export hermetic_pyobject_tls_version_number. {remedy}."
+        ) from None
+    version_number.argtypes = []
+    version_number.restype = ctypes.c_uint
+    found = int(version_number())
+    built = _build_info.VERSION_NUMBER
+    if not _compatible(built, found):
+        raise ImportError(
+            f"hermetic_pyobject_tls: incompatible library {where}: it is version "
+            f"{_format_version(found)} (number {found}), this package was built for "
+            f"{_build_info.VERSION} (number {built}) and needs the same "
+            f"{'major.minor' if built < 10000 else 'major'} version, not older. {remedy}."
+        )
+    for name in ("set_state", "get_state", "init_state", "have_state", "version"):
+        if not hasattr(lib, "hermetic_pyobject_tls_" + name):
+            raise ImportError(
+                f"hermetic_pyobject_tls: {where} does not export hermetic_pyobject_tls_{name}. {remedy}."
+            )
+    return lib, path
+
+
+_lib, _path = _load()
+
+#: What was loaded: the bundled library's path, or the value of HERMETIC_PYOBJECT_TLS_LIBRARY.
+library_path: str = _path
+
+# Writes enter the Go runtime: an ordinary ctypes call, which releases the GIL.
+_set_state = _lib.hermetic_pyobject_tls_set_state
+_set_state.argtypes = [ctypes.c_bool]
+_set_state.restype = None
+
+_init_state = _lib.hermetic_pyobject_tls_init_state
+_init_state.argtypes = []
+_init_state.restype = None
+
+_version = _lib.hermetic_pyobject_tls_version
+_version.argtypes = []
+_version.restype = ctypes.c_char_p
+
+#: The version of the library loaded at run time, as "MAJOR.MINOR.PATCH".
+library_version: str = (_version() or b"").decode("ascii", "replace")
+
+# Reads: a thread-local load in C. Called with the GIL held (PYFUNCTYPE).
+_reader = ctypes.PYFUNCTYPE(ctypes.c_bool)
+
+#: Returns the calling OS thread's hermetic mode (False until the thread sets it).
+get_state: Callable[[], bool] = _reader(("hermetic_pyobject_tls_get_state", _lib))
+
+#: Returns whether init_state() has been called in this process (or, in a
+#: forked child, in its parent before the fork).
+have_state: Callable[[], bool] = _reader(("hermetic_pyobject_tls_have_state", _lib))
+
+
+def set_state(state: bool) -> None:
+    """Sets hermetic mode for the calling OS thread; other threads keep theirs.
+
+    Only a bool is accepted (``True`` or ``False``); anything else raises
+    TypeError, so that ``set_state("no")`` cannot silently turn the mode on.
+    Convert explicitly with ``bool(x)`` if that is what you mean.
+    """
+    if state is True:
+        _set_state(True)
+    elif state is False:
+        _set_state(False)
+    else:
+        raise TypeError(
+            f"set_state() takes a bool (True or False), not {type(state).__qualname__!r}; "
+            "convert with bool(value) if that is what you mean"
+        )
+
+
+def init_state() -> None:
+    """Makes have_state() True for the whole process. Idempotent, thread-safe."""
+    _init_state()
+
+
+class hermetic:
+    """``with hermetic():`` turns hermetic mode on for the current OS thread
+    and restores the thread's previous value on exit, also when the block
+    raises. Nestable; each ``hermetic()`` object can be entered once at a time.
+    """
+
+    __slots__ = ("_previous", "_entered")
+
+    def __init__(self) -> None:
+        self._previous = False
+        self._entered = False
+
+    def __enter__(self) -> "hermetic":
+        if self._entered:
+            raise RuntimeError("this hermetic() is already active; use a new hermetic() to nest")
+        self._previous = bool(get_state())
+        self._entered = True
+        _set_state(True)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        _set_state(self._previous)
+        self._entered = False
