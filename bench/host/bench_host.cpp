@@ -1,0 +1,191 @@
+// bench_host.cpp: the Google Benchmark host. It dlopen()s the libraries it is
+// told about (see libs.h) and registers benchmarks for them:
+//
+//   --ours=PATH     our library: ours/*
+//   --gofloor=PATH  the C→Go floor (an empty //export in a Go c-shared
+//                   library): gofloor/*. Never together with --ours: two Go
+//                   runtimes in one process are unsupported.
+//   --c10=PATH      the c10 reference: c10/*
+//   --cbase=PATH    the plain C baselines: c/*
+//   --on=main|pthread  run every benchmark on the main thread (default) or on
+//                   a pthread created for the purpose
+//   --first-iters=N threads created by each first-call benchmark
+//
+// Every other argument goes to Google Benchmark (--benchmark_filter, ...).
+#include <benchmark/benchmark.h>
+#include <pthread.h>
+
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "libs.h"
+
+namespace {
+
+hptls_bench_api ours, c10, gofloor, cbase;
+bool have_ours, have_c10, have_gofloor, have_cbase;
+int first_iters = 2000;
+
+// --- one call per iteration ----------------------------------------------
+
+void BM_get(benchmark::State &st, const hptls_bench_api *api) {
+  bool (*f)(void) = api->get_state;
+  for (auto _ : st) benchmark::DoNotOptimize(f());
+  st.SetItemsProcessed(st.iterations());
+}
+
+void BM_set(benchmark::State &st, const hptls_bench_api *api) {
+  void (*f)(bool) = api->set_state;
+  for (auto _ : st) f(true);
+  f(false);
+  st.SetItemsProcessed(st.iterations());
+}
+
+void BM_have(benchmark::State &st, const hptls_bench_api *api) {
+  bool (*f)(void) = api->have_state;
+  for (auto _ : st) benchmark::DoNotOptimize(f());
+  st.SetItemsProcessed(st.iterations());
+}
+
+void BM_init(benchmark::State &st, const hptls_bench_api *api) {
+  void (*f)(void) = api->init_state;
+  f();  // the first call is not what we measure: init_state after the first
+  for (auto _ : st) f();
+  st.SetItemsProcessed(st.iterations());
+}
+
+void BM_empty(benchmark::State &st, const hptls_bench_api *api) {
+  void (*f)(void) = api->empty;
+  for (auto _ : st) f();
+  st.SetItemsProcessed(st.iterations());
+}
+
+void BM_atomic_load(benchmark::State &st, const hptls_bench_api *api) {
+  bool (*f)(void) = api->atomic_load;
+  for (auto _ : st) benchmark::DoNotOptimize(f());
+  st.SetItemsProcessed(st.iterations());
+}
+
+// --- the first call on a brand-new thread -----------------------------------
+// Each iteration creates a pthread that times its own first call (and only
+// that: thread creation and exit stay outside), and reports it to Google
+// Benchmark as the iteration's manual time.
+
+struct FirstCall {
+  const hptls_bench_api *api;
+  int op;  // 0 get_state, 1 set_state(true), 2 empty, 3 nothing (clock cost)
+  double seconds;
+};
+
+void *first_call_thread(void *p) {
+  FirstCall *fc = static_cast<FirstCall *>(p);
+  const hptls_bench_api *api = fc->api;
+  auto t0 = std::chrono::steady_clock::now();
+  switch (fc->op) {
+  case 0: benchmark::DoNotOptimize(api->get_state()); break;
+  case 1: api->set_state(true); break;
+  case 2: api->empty(); break;
+  default: break;
+  }
+  auto t1 = std::chrono::steady_clock::now();
+  benchmark::ClobberMemory();
+  fc->seconds = std::chrono::duration<double>(t1 - t0).count();
+  return nullptr;
+}
+
+void BM_first(benchmark::State &st, const hptls_bench_api *api, int op) {
+  for (auto _ : st) {
+    FirstCall fc{api, op, 0};
+    pthread_t t;
+    if (pthread_create(&t, nullptr, first_call_thread, &fc) != 0) {
+      st.SkipWithError("pthread_create failed");
+      break;
+    }
+    pthread_join(t, nullptr);
+    st.SetIterationTime(fc.seconds);
+  }
+}
+
+void register_all() {
+  using benchmark::RegisterBenchmark;
+  struct Lib { const char *prefix; const hptls_bench_api *api; bool have; };
+  for (Lib lib : {Lib{"ours", &ours, have_ours}, Lib{"c10", &c10, have_c10}}) {
+    if (!lib.have) continue;
+    std::string p = lib.prefix;
+    RegisterBenchmark((p + "/get_state").c_str(), BM_get, lib.api);
+    RegisterBenchmark((p + "/set_state").c_str(), BM_set, lib.api);
+    RegisterBenchmark((p + "/have_state").c_str(), BM_have, lib.api);
+    RegisterBenchmark((p + "/init_state").c_str(), BM_init, lib.api);
+    // Aggregate reads per second with 1, 2 and 4 threads reading at once.
+    RegisterBenchmark((p + "/get_state_mt").c_str(), BM_get, lib.api)
+        ->Threads(1)->Threads(2)->Threads(4)->UseRealTime();
+    RegisterBenchmark((p + "/first_get_state_new_thread").c_str(), BM_first, lib.api, 0)
+        ->UseManualTime()->Iterations(first_iters);
+    RegisterBenchmark((p + "/first_set_state_new_thread").c_str(), BM_first, lib.api, 1)
+        ->UseManualTime()->Iterations(first_iters);
+  }
+  if (have_gofloor) {
+    RegisterBenchmark("gofloor/empty_export", BM_empty, &gofloor);
+    RegisterBenchmark("gofloor/first_call_new_thread", BM_first, &gofloor, 2)
+        ->UseManualTime()->Iterations(first_iters);
+  }
+  if (have_cbase) {
+    RegisterBenchmark("c/empty_call", BM_empty, &cbase);
+    RegisterBenchmark("c/atomic_load_call", BM_atomic_load, &cbase);
+    RegisterBenchmark("c/first_call_new_thread", BM_first, &cbase, 2)
+        ->UseManualTime()->Iterations(first_iters);
+    RegisterBenchmark("c/clock_only_new_thread", BM_first, &cbase, 3)
+        ->UseManualTime()->Iterations(first_iters);
+  }
+}
+
+void *run_benchmarks(void *) {
+  benchmark::RunSpecifiedBenchmarks();
+  return nullptr;
+}
+
+bool take(const char *arg, const char *flag, const char **value) {
+  size_t n = strlen(flag);
+  if (strncmp(arg, flag, n) == 0 && arg[n] == '=') {
+    *value = arg + n + 1;
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<char *> rest{argv[0]};
+  const char *on = "main";
+  for (int i = 1; i < argc; i++) {
+    const char *v;
+    if (take(argv[i], "--ours", &v)) { ours = hptls_bench_load("ours", v); have_ours = true; }
+    else if (take(argv[i], "--c10", &v)) { c10 = hptls_bench_load("c10", v); have_c10 = true; }
+    else if (take(argv[i], "--gofloor", &v)) { gofloor = hptls_bench_load("gofloor", v); have_gofloor = true; }
+    else if (take(argv[i], "--cbase", &v)) { cbase = hptls_bench_load("cbase", v); have_cbase = true; }
+    else if (take(argv[i], "--on", &v)) on = v;
+    else if (take(argv[i], "--first-iters", &v)) first_iters = atoi(v);
+    else rest.push_back(argv[i]);
+  }
+  if (have_ours && have_gofloor) {
+    fprintf(stderr, "--ours and --gofloor: two Go runtimes in one process are unsupported\n");
+    return 2;
+  }
+  int rest_argc = static_cast<int>(rest.size());
+  benchmark::Initialize(&rest_argc, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 2;
+  benchmark::AddCustomContext("on", on);
+  register_all();
+  if (strcmp(on, "pthread") == 0) {
+    pthread_t t;
+    if (pthread_create(&t, nullptr, run_benchmarks, nullptr) != 0) return 1;
+    pthread_join(t, nullptr);
+  } else {
+    run_benchmarks(nullptr);
+  }
+  benchmark::Shutdown();
+  return 0;
+}
