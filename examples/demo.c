@@ -1,4 +1,5 @@
 // demo: two threads, one of them in hermetic mode, report what each sees.
+#define _POSIX_C_SOURCE 200809L // pthread_barrier_t under -std=c11
 #include <pthread.h>
 #include <stdio.h>
 
