@@ -40,6 +40,8 @@ def load_ours(path):
         reason = "package imported but get_state/set_state did not round-trip"
     except Exception as e:  # noqa: BLE001 - any failure means: fall back
         reason = "package not usable: %s: %s" % (type(e).__name__, e)
+        if os.environ.get("HPTLS_BENCH_PACKAGE_ERROR"):
+            reason += " (%s)" % os.environ["HPTLS_BENCH_PACKAGE_ERROR"]
     lib = ctypes.CDLL(path)
     get_state = lib.hermetic_pyobject_tls_get_state
     get_state.restype = ctypes.c_bool
