@@ -1,12 +1,24 @@
-# Builds libhermetic_pyobject_tls.so with the Go toolchain (through
+# Builds libhermetic_pyobject_tls with the Go toolchain (through
 # scripts/build-library.sh, the one recipe every consumer shares) and exposes
-# it as the IMPORTED target HermeticPyObjectTLS::hermetic_pyobject_tls.
+# it as IMPORTED targets:
+#   hermetic_pyobject_tls         (alias HermeticPyObjectTLS::hermetic_pyobject_tls)
+#     the shared library, -buildmode=c-shared; always built.
+#   hermetic_pyobject_tls_static  (alias HermeticPyObjectTLS::hermetic_pyobject_tls_static)
+#     the static archive, -buildmode=c-archive, Go runtime included; defined
+#     when HERMETIC_PYOBJECT_TLS_BUILD_STATIC is ON. Built with `all` when
+#     HERMETIC_PYOBJECT_TLS_INSTALL is ON (it is installed), otherwise only
+#     when something links it.
+# Both live in HERMETIC_PYOBJECT_TLS_LIBRARY_DIR (PROJECT_BINARY_DIR/lib).
 
 find_program(GO_EXECUTABLE go REQUIRED)
 
 set(HERMETIC_PYOBJECT_TLS_LIBRARY_DIR "${PROJECT_BINARY_DIR}/lib")
 set(_hpt_soversion "${PROJECT_VERSION_MAJOR}")
+set(_hpt_soname "libhermetic_pyobject_tls.so.${_hpt_soversion}")
 set(_hpt_real "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls.so.${PROJECT_VERSION}")
+set(_hpt_soname_link "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/${_hpt_soname}")
+set(_hpt_dev_link "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls.so")
+set(_hpt_archive "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls.a")
 set(HERMETIC_PYOBJECT_TLS_CGO_EXPORT_HEADER
     "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/hermetic_pyobject_tls_cgo_export.h")
 
@@ -24,10 +36,9 @@ if(EXISTS "${PROJECT_SOURCE_DIR}/go.sum")
   list(APPEND _hpt_go_inputs "${PROJECT_SOURCE_DIR}/go.sum")
 endif()
 
+# --- shared library -------------------------------------------------------
 add_custom_command(
-  OUTPUT "${_hpt_real}"
-         "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls.so.${_hpt_soversion}"
-         "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls.so"
+  OUTPUT "${_hpt_real}" "${_hpt_soname_link}" "${_hpt_dev_link}"
          "${HERMETIC_PYOBJECT_TLS_CGO_EXPORT_HEADER}"
   COMMAND "${CMAKE_COMMAND}" -E env "GO=${GO_EXECUTABLE}" "CC=${CMAKE_C_COMPILER}"
           sh "${PROJECT_SOURCE_DIR}/scripts/build-library.sh" shared "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}"
@@ -40,7 +51,45 @@ add_custom_target(hermetic_pyobject_tls_go ALL DEPENDS "${_hpt_real}")
 add_library(hermetic_pyobject_tls SHARED IMPORTED GLOBAL)
 set_target_properties(hermetic_pyobject_tls PROPERTIES
   IMPORTED_LOCATION "${_hpt_real}"
-  IMPORTED_SONAME "libhermetic_pyobject_tls.so.${_hpt_soversion}"
+  IMPORTED_SONAME "${_hpt_soname}"
   INTERFACE_INCLUDE_DIRECTORIES "${PROJECT_SOURCE_DIR}/include")
 add_dependencies(hermetic_pyobject_tls hermetic_pyobject_tls_go)
 add_library(HermeticPyObjectTLS::hermetic_pyobject_tls ALIAS hermetic_pyobject_tls)
+
+# --- static archive -------------------------------------------------------
+if(HERMETIC_PYOBJECT_TLS_BUILD_STATIC)
+  # The Go runtime in the archive needs pthreads and libdl from the host's
+  # link line. Name them as plain flags rather than Threads::Threads: an
+  # IMPORTED GLOBAL target may be linked from directories that cannot see a
+  # Threads::Threads created here (add_subdirectory/FetchContent consumers).
+  find_package(Threads REQUIRED)
+  set(_hpt_static_link_libs)
+  if(CMAKE_THREAD_LIBS_INIT)
+    list(APPEND _hpt_static_link_libs "${CMAKE_THREAD_LIBS_INIT}")
+  endif()
+  list(APPEND _hpt_static_link_libs ${CMAKE_DL_LIBS})
+
+  add_custom_command(
+    OUTPUT "${_hpt_archive}" "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/hermetic_pyobject_tls_cgo_export_archive.h"
+    COMMAND "${CMAKE_COMMAND}" -E env "GO=${GO_EXECUTABLE}" "CC=${CMAKE_C_COMPILER}"
+            sh "${PROJECT_SOURCE_DIR}/scripts/build-library.sh" archive "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}"
+    DEPENDS ${_hpt_go_inputs}
+    WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
+    COMMENT "Building libhermetic_pyobject_tls.a with go build -buildmode=c-archive"
+    VERBATIM)
+  if(HERMETIC_PYOBJECT_TLS_INSTALL)
+    set(_hpt_static_all ALL)
+  else()
+    set(_hpt_static_all)
+  endif()
+  add_custom_target(hermetic_pyobject_tls_static_go ${_hpt_static_all} DEPENDS "${_hpt_archive}")
+
+  add_library(hermetic_pyobject_tls_static STATIC IMPORTED GLOBAL)
+  set_target_properties(hermetic_pyobject_tls_static PROPERTIES
+    IMPORTED_LOCATION "${_hpt_archive}"
+    IMPORTED_LINK_INTERFACE_LANGUAGES C
+    INTERFACE_INCLUDE_DIRECTORIES "${PROJECT_SOURCE_DIR}/include"
+    INTERFACE_LINK_LIBRARIES "${_hpt_static_link_libs}")
+  add_dependencies(hermetic_pyobject_tls_static hermetic_pyobject_tls_static_go)
+  add_library(HermeticPyObjectTLS::hermetic_pyobject_tls_static ALIAS hermetic_pyobject_tls_static)
+endif()

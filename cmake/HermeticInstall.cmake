@@ -1,0 +1,77 @@
+# Install rules: the shared library with its SONAME and development links,
+# the static archive (when built), both public headers, a relocatable CMake
+# config package and a pkg-config file.
+#
+#   <prefix>/<libdir>/libhermetic_pyobject_tls.so.X.Y.Z           Runtime
+#   <prefix>/<libdir>/libhermetic_pyobject_tls.so.X -> .so.X.Y.Z  Runtime
+#   <prefix>/<libdir>/libhermetic_pyobject_tls.so   -> .so.X      Development
+#   <prefix>/<libdir>/libhermetic_pyobject_tls.a                  Development
+#   <prefix>/<includedir>/hermetic_pyobject_tls.h, .hpp           Development
+#   <prefix>/<libdir>/cmake/HermeticPyObjectTLS/*.cmake           Development
+#   <prefix>/<libdir>/pkgconfig/hermetic_pyobject_tls.pc          Development
+#
+# Expects HermeticGoLibrary.cmake to have run (it sets _hpt_real and friends).
+
+include(CMakePackageConfigHelpers)
+
+set(HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/HermeticPyObjectTLS"
+    CACHE STRING "Where to install the CMake config package, relative to the prefix")
+set(HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+    CACHE STRING "Where to install hermetic_pyobject_tls.pc, relative to the prefix")
+mark_as_advanced(HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR)
+
+# The build leaves the two links as symlinks; install(FILES) copies a
+# symlink as a symlink, so the installed tree has the same shape.
+install(FILES "${_hpt_real}" "${_hpt_soname_link}"
+        DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT Runtime)
+install(FILES "${_hpt_dev_link}"
+        DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT Development)
+if(HERMETIC_PYOBJECT_TLS_BUILD_STATIC)
+  install(FILES "${_hpt_archive}" DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT Development)
+endif()
+install(FILES "${PROJECT_SOURCE_DIR}/include/hermetic_pyobject_tls.h"
+              "${PROJECT_SOURCE_DIR}/include/hermetic_pyobject_tls.hpp"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT Development)
+
+# CMake package. The library is built by go, not by CMake, so there is no
+# install(EXPORT): the config file declares the IMPORTED targets itself, with
+# paths computed from its own location (relocatable).
+set(_hpt_pkg_dir "${PROJECT_BINARY_DIR}/package")
+configure_package_config_file(
+  "${PROJECT_SOURCE_DIR}/cmake/HermeticPyObjectTLSConfig.cmake.in"
+  "${_hpt_pkg_dir}/HermeticPyObjectTLSConfig.cmake"
+  INSTALL_DESTINATION "${HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR}"
+  PATH_VARS CMAKE_INSTALL_LIBDIR CMAKE_INSTALL_INCLUDEDIR)
+write_basic_package_version_file(
+  "${_hpt_pkg_dir}/HermeticPyObjectTLSConfigVersion.cmake"
+  VERSION "${PROJECT_VERSION}"
+  COMPATIBILITY SameMajorVersion)
+install(FILES "${_hpt_pkg_dir}/HermeticPyObjectTLSConfig.cmake"
+              "${_hpt_pkg_dir}/HermeticPyObjectTLSConfigVersion.cmake"
+        DESTINATION "${HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR}" COMPONENT Development)
+
+# pkg-config file. Its prefix is the one given at install time
+# (cmake --install --prefix P writes prefix=P; DESTDIR is not recorded), so
+# the file is written by the install step. Everything else is filled in now.
+foreach(_hpt_dir IN ITEMS LIBDIR INCLUDEDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${_hpt_dir}}")
+    set(_hpt_pc_${_hpt_dir} "${CMAKE_INSTALL_${_hpt_dir}}")
+  else()
+    set(_hpt_pc_${_hpt_dir} "\${prefix}/${CMAKE_INSTALL_${_hpt_dir}}")
+  endif()
+endforeach()
+set(_hpt_pc_libs_private "${CMAKE_THREAD_LIBS_INIT}")
+foreach(_hpt_lib IN LISTS CMAKE_DL_LIBS)
+  string(APPEND _hpt_pc_libs_private " -l${_hpt_lib}")
+endforeach()
+string(STRIP "${_hpt_pc_libs_private}" _hpt_pc_libs_private)
+set(HPT_PC_PREFIX "@HPT_PC_PREFIX@") # kept for the install step
+configure_file("${PROJECT_SOURCE_DIR}/cmake/hermetic_pyobject_tls.pc.in"
+               "${_hpt_pkg_dir}/hermetic_pyobject_tls.pc.in" @ONLY)
+install(CODE "
+  set(HPT_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+  configure_file(\"${_hpt_pkg_dir}/hermetic_pyobject_tls.pc.in\"
+                 \"${_hpt_pkg_dir}/install/hermetic_pyobject_tls.pc\" @ONLY)
+" COMPONENT Development)
+install(FILES "${_hpt_pkg_dir}/install/hermetic_pyobject_tls.pc"
+        DESTINATION "${HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR}" COMPONENT Development)

@@ -1,0 +1,255 @@
+#!/bin/bash
+# consumer_test.sh CASE: one step of the install-and-consume tests.
+#
+# Cases: install (the fixture: cmake --install into a fresh prefix), layout,
+# versions, cmake, static, pkgconfig, subdirectory, fetchcontent.
+# Environment (set by test/install/CMakeLists.txt):
+#   HPT_BUILD_DIR      the library's build tree (already built)
+#   HPT_SOURCE_DIR     the library's source tree
+#   HPT_WORK_DIR       scratch space; the prefix is HPT_WORK_DIR/prefix
+#   HPT_VERSION        PROJECT_VERSION
+#   HPT_LIBDIR         CMAKE_INSTALL_LIBDIR, HPT_INCLUDEDIR CMAKE_INSTALL_INCLUDEDIR
+#   HPT_STATIC         ON when the static archive is built and installed
+#   HPT_CMAKE, HPT_GENERATOR, HPT_MAKE_PROGRAM, HPT_CC, HPT_CXX, HPT_GO, HPT_PKG_CONFIG
+set -euo pipefail
+
+case_=$1
+prefix=$HPT_WORK_DIR/prefix
+libdir=$prefix/$HPT_LIBDIR
+includedir=$prefix/$HPT_INCLUDEDIR
+work=$HPT_WORK_DIR/$case_
+name=libhermetic_pyobject_tls
+major=${HPT_VERSION%%.*}
+
+# Nothing from the caller's environment may steer a consumer to another copy.
+unset CMAKE_PREFIX_PATH PKG_CONFIG_PATH LD_LIBRARY_PATH CMAKE_GENERATOR CPATH LIBRARY_PATH || true
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "--- $*"; }
+
+# configure SRC BUILD [cmake args...]: a consumer configured from scratch.
+configure() {
+  local src=$1 bin=$2
+  shift 2
+  rm -rf "$bin"
+  mkdir -p "$(dirname "$bin")"
+  "$HPT_CMAKE" -S "$src" -B "$bin" -G "$HPT_GENERATOR" -DCMAKE_MAKE_PROGRAM="$HPT_MAKE_PROGRAM" \
+    -DCMAKE_C_COMPILER="$HPT_CC" -DCMAKE_CXX_COMPILER="$HPT_CXX" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_INSTALL_PREFIX="$work/app" "$@" 2>&1 | tee "$bin.configure.log"
+  return "${PIPESTATUS[0]}"
+}
+build() { "$HPT_CMAKE" --build "$1" --parallel 2; }
+
+# run PROGRAM [WHAT]: runs a host, which must print the project's version and OK.
+run() {
+  local out
+  step "run $1"
+  out=$("$1") || { echo "$out"; fail "$1 exited with $?"; }
+  echo "$out"
+  grep -qx "header $HPT_VERSION, library $HPT_VERSION" <<<"$out" || fail "$1: expected version $HPT_VERSION"
+  grep -qE '^C(\+\+)? host: OK$' <<<"$out" || fail "$1: no OK"
+}
+
+# uses_installed_so PROGRAM: the dynamic loader resolves the library to the prefix.
+uses_installed_so() {
+  local resolved
+  resolved=$(ldd "$1" | awk -v n="$name.so.$major" '$1 == n {print $3}')
+  echo "$1: $name.so.$major => $resolved"
+  [ "$resolved" -ef "$libdir/$name.so.$major" ] || fail "$1 loads '$resolved', not the installed library"
+}
+
+# is_static PROGRAM: the Go runtime is inside, no libhermetic_pyobject_tls.so needed.
+is_static() {
+  local dynamic symbols
+  dynamic=$(readelf -d "$1")
+  symbols=$(nm "$1")
+  ! grep -q "$name" <<<"$dynamic" || fail "$1 needs $name.so"
+  grep -q ' T hermetic_pyobject_tls_get_state$' <<<"$symbols" || fail "$1 lacks the library's code"
+  echo "$1: linked statically (no NEEDED $name.so)"
+}
+
+case $case_ in
+install)
+  rm -rf "$HPT_WORK_DIR"
+  mkdir -p "$HPT_WORK_DIR"
+  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$prefix"
+  ;;
+
+layout)
+  cd "$libdir"
+  ls -l
+  [ -f "$name.so.$HPT_VERSION" ] && [ ! -L "$name.so.$HPT_VERSION" ] || fail "$name.so.$HPT_VERSION is not a regular file"
+  [ "$(readlink "$name.so.$major")" = "$name.so.$HPT_VERSION" ] || fail "$name.so.$major is not a link to $name.so.$HPT_VERSION"
+  [ "$(readlink "$name.so")" = "$name.so.$major" ] || fail "$name.so is not a link to $name.so.$major"
+  soname=$(readelf -d "$name.so.$HPT_VERSION" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+  [ "$soname" = "$name.so.$major" ] || fail "SONAME is '$soname'"
+  for f in "$includedir/hermetic_pyobject_tls.h" "$includedir/hermetic_pyobject_tls.hpp" \
+           "$libdir/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfig.cmake" \
+           "$libdir/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfigVersion.cmake" \
+           "$libdir/pkgconfig/hermetic_pyobject_tls.pc"; do
+    [ -f "$f" ] || fail "missing $f"
+  done
+  if [ "$HPT_STATIC" = ON ]; then
+    [ -f "$name.a" ] || fail "missing $name.a"
+  fi
+  cmp "$includedir/hermetic_pyobject_tls.h" "$HPT_SOURCE_DIR/include/hermetic_pyobject_tls.h"
+  cmp "$includedir/hermetic_pyobject_tls.hpp" "$HPT_SOURCE_DIR/include/hermetic_pyobject_tls.hpp"
+  # The installed tree must not point back into the source or build trees.
+  # (The scratch prefix itself lies in the build tree; the .pc names it.)
+  cat "$libdir"/cmake/HermeticPyObjectTLS/* "$libdir/pkgconfig/hermetic_pyobject_tls.pc" |
+    sed "s|$prefix|<prefix>|g" >"$HPT_WORK_DIR/package-files.txt"
+  if grep -nF -e "$HPT_BUILD_DIR" -e "$HPT_SOURCE_DIR" "$HPT_WORK_DIR/package-files.txt"; then
+    fail "installed package files name the build or source tree"
+  fi
+  grep -qx "prefix=$prefix" "$libdir/pkgconfig/hermetic_pyobject_tls.pc" || fail ".pc prefix is not $prefix"
+  cat "$libdir/pkgconfig/hermetic_pyobject_tls.pc"
+  echo "layout: OK"
+  ;;
+
+versions)
+  # 1. the installed header
+  header=$(sed -n 's/^#define HERMETIC_PYOBJECT_TLS_VERSION "\(.*\)"$/\1/p' "$includedir/hermetic_pyobject_tls.h")
+  # 2. the CMake package's version file, evaluated the way find_package does
+  config=$("$HPT_CMAKE" -DFILE="$libdir/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfigVersion.cmake" \
+             -DVERSION="$HPT_VERSION" -P "$HPT_SOURCE_DIR/test/install/check_version_file.cmake")
+  # 3. the .pc file
+  pc=$(PKG_CONFIG_PATH=$libdir/pkgconfig "$HPT_PKG_CONFIG" --modversion hermetic_pyobject_tls)
+  # 4. hermetic_pyobject_tls_version() of the installed library, at run time
+  mkdir -p "$work"
+  cat >"$work/version.c" <<'C'
+#include <stdio.h>
+#include <hermetic_pyobject_tls.h>
+int main(void) {
+  printf("%s %u\n", hermetic_pyobject_tls_version(), hermetic_pyobject_tls_version_number());
+  return 0;
+}
+C
+  "$HPT_CC" -I"$includedir" "$work/version.c" -L"$libdir" -lhermetic_pyobject_tls -o "$work/version"
+  read -r runtime number < <(LD_LIBRARY_PATH=$libdir "$work/version")
+  IFS=. read -r ma mi pa <<<"$HPT_VERSION"
+  printf '%-28s %s\n' "project (PROJECT_VERSION)" "$HPT_VERSION" "installed header" "$header" \
+    "CMake config version file" "$config" "pkg-config --modversion" "$pc" \
+    "hermetic_pyobject_tls_version()" "$runtime" "..._version_number()" "$number"
+  for v in "$header" "$config" "$pc" "$runtime"; do
+    [ "$v" = "$HPT_VERSION" ] || fail "versions differ"
+  done
+  [ "$number" = $((ma * 10000 + mi * 100 + pa)) ] || fail "version number $number"
+  echo "versions: all $HPT_VERSION"
+  ;;
+
+cmake)
+  configure "$HPT_SOURCE_DIR/examples/consumer-cmake" "$work/build" -DCMAKE_PREFIX_PATH="$prefix"
+  grep -qF -- "-- HermeticPyObjectTLS $HPT_VERSION from $libdir/cmake/HermeticPyObjectTLS" "$work/build.configure.log" ||
+    fail "find_package did not report version $HPT_VERSION from $prefix"
+  build "$work/build"
+  for p in consumer_c consumer_cxx; do
+    uses_installed_so "$work/build/$p"
+    run "$work/build/$p"
+  done
+  step "install the consumer; its programs find the library through their RUNPATH"
+  "$HPT_CMAKE" --install "$work/build"
+  for p in consumer_c consumer_cxx; do
+    readelf -d "$work/app/bin/$p" | grep -E 'RPATH|RUNPATH'
+    uses_installed_so "$work/app/bin/$p"
+    run "$work/app/bin/$p"
+  done
+  step "find_package: versions and components"
+  mkdir -p "$work/package"
+  cat >"$work/package/CMakeLists.txt" <<EOF2
+cmake_minimum_required(VERSION 3.20)
+project(package_checks C)
+# SameMajorVersion: another major version is refused.
+find_package(HermeticPyObjectTLS $((major + 1)).0 CONFIG QUIET)
+if(HermeticPyObjectTLS_FOUND)
+  message(FATAL_ERROR "version $((major + 1)).0 accepted")
+endif()
+# Unknown components are not found.
+find_package(HermeticPyObjectTLS CONFIG QUIET COMPONENTS no_such_component)
+if(HermeticPyObjectTLS_FOUND)
+  message(FATAL_ERROR "component no_such_component accepted")
+endif()
+# The major version alone, exact version, and the components.
+find_package(HermeticPyObjectTLS $major CONFIG REQUIRED)
+find_package(HermeticPyObjectTLS $HPT_VERSION EXACT CONFIG REQUIRED)
+if("$HPT_STATIC" STREQUAL "ON")
+  find_package(HermeticPyObjectTLS $major CONFIG REQUIRED COMPONENTS shared static)
+  foreach(t hermetic_pyobject_tls hermetic_pyobject_tls_static)
+    if(NOT TARGET HermeticPyObjectTLS::\${t})
+      message(FATAL_ERROR "no target HermeticPyObjectTLS::\${t}")
+    endif()
+  endforeach()
+endif()
+get_target_property(soname HermeticPyObjectTLS::hermetic_pyobject_tls IMPORTED_SONAME)
+get_target_property(location HermeticPyObjectTLS::hermetic_pyobject_tls IMPORTED_LOCATION)
+message(STATUS "package checks passed: \${location} (SONAME \${soname})")
+EOF2
+  "$HPT_CMAKE" -S "$work/package" -B "$work/package/build" -G "$HPT_GENERATOR" -DCMAKE_MAKE_PROGRAM="$HPT_MAKE_PROGRAM" \
+    -DCMAKE_C_COMPILER="$HPT_CC" -DCMAKE_PREFIX_PATH="$prefix" | grep 'package checks'
+  echo "cmake consumer: OK"
+  ;;
+
+static)
+  [ "$HPT_STATIC" = ON ] || { echo "static archive not built"; exit 0; }
+  configure "$HPT_SOURCE_DIR/examples/consumer-cmake" "$work/build" -DCMAKE_PREFIX_PATH="$prefix" -DCONSUMER_STATIC=ON
+  build "$work/build"
+  for p in consumer_c consumer_cxx; do
+    is_static "$work/build/$p"
+    run "$work/build/$p"
+  done
+  echo "static consumer: OK"
+  ;;
+
+pkgconfig)
+  export PKG_CONFIG_PATH=$libdir/pkgconfig
+  export PKG_CONFIG="$HPT_PKG_CONFIG"
+  step "pkg-config: $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls)"
+  configure "$HPT_SOURCE_DIR/examples/consumer-pkgconfig" "$work/build" \
+    -DPKG_CONFIG_EXECUTABLE="$HPT_PKG_CONFIG"
+  build "$work/build"
+  for p in consumer_c consumer_cxx; do
+    uses_installed_so "$work/build/$p"
+    run "$work/build/$p"
+  done
+  "$HPT_CMAKE" --install "$work/build"
+  for p in consumer_c consumer_cxx; do
+    uses_installed_so "$work/app/bin/$p"
+    run "$work/app/bin/$p"
+  done
+  step "plain compiler command lines, library found through LD_LIBRARY_PATH"
+  src=$HPT_SOURCE_DIR/examples/consumer-pkgconfig
+  # shellcheck disable=SC2046 # word splitting of pkg-config output is the point
+  "$HPT_CC" -std=c11 -Wall -Wextra -Werror "$src/main.c" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls) \
+    -pthread -o "$work/cc_consumer_c"
+  # shellcheck disable=SC2046
+  "$HPT_CXX" -std=c++11 -Wall -Wextra -Werror "$src/main.cpp" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls) \
+    -pthread -o "$work/cc_consumer_cxx"
+  for p in cc_consumer_c cc_consumer_cxx; do
+    if "$work/$p" >/dev/null 2>&1; then fail "$p ran without LD_LIBRARY_PATH: it has no RUNPATH"; fi
+    LD_LIBRARY_PATH=$("$HPT_PKG_CONFIG" --variable=libdir hermetic_pyobject_tls) run "$work/$p"
+  done
+  echo "pkg-config consumer: OK"
+  ;;
+
+subdirectory | fetchcontent)
+  args=(-DHERMETIC_PYOBJECT_TLS_SOURCE_DIR="$HPT_SOURCE_DIR" -DGO_EXECUTABLE="$HPT_GO")
+  [ "$case_" = fetchcontent ] && args+=(-DCONSUMER_FETCHCONTENT=ON)
+  configure "$HPT_SOURCE_DIR/examples/consumer-subdirectory" "$work/build" "${args[@]}"
+  build "$work/build"
+  for p in consumer_c consumer_cxx; do
+    run "$work/build/$p"
+  done
+  is_static "$work/build/consumer_c_static"
+  run "$work/build/consumer_c_static"
+  step "the library's tests and install rules stay out of the parent project"
+  tests=$(cd "$work/build" && ctest -N | sed -n 's/^Total Tests: //p')
+  [ "${tests:-0}" = 0 ] || fail "the parent project has $tests tests of the library"
+  "$HPT_CMAKE" --install "$work/build"
+  (cd "$work/app" && find . -type f -o -type l | sort) | tee "$work/installed.txt"
+  [ "$(cat "$work/installed.txt")" = "./bin/consumer_c" ] || fail "install installed more than the consumer"
+  echo "$case_ consumer: OK"
+  ;;
+
+*)
+  fail "unknown case $case_"
+  ;;
+esac
