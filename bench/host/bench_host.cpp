@@ -5,6 +5,9 @@
 //   --gofloor=PATH  the C→Go floor (an empty //export in a Go c-shared
 //                   library): gofloor/*. Never together with --ours: two Go
 //                   runtimes in one process are unsupported.
+//   --same=PATH     our library with an empty //export added (see libs.h):
+//                   same/set_state, same/init_state, same/floor_empty, the
+//                   writes and the C→Go floor in one process
 //   --c10=PATH      the c10 reference: c10/*
 //   --cbase=PATH    the plain C baselines: c/*
 //   --on=main|pthread  run every benchmark on the main thread (default) or on
@@ -24,8 +27,8 @@
 
 namespace {
 
-hptls_bench_api ours, c10, gofloor, cbase;
-bool have_ours, have_c10, have_gofloor, have_cbase;
+hptls_bench_api ours, same, c10, gofloor, cbase;
+bool have_ours, have_same, have_c10, have_gofloor, have_cbase;
 int first_iters = 2000;
 
 // --- one call per iteration ----------------------------------------------
@@ -126,6 +129,11 @@ void register_all() {
     RegisterBenchmark((p + "/first_set_state_new_thread").c_str(), BM_first, lib.api, 1)
         ->UseManualTime()->Iterations(first_iters);
   }
+  if (have_same) {
+    RegisterBenchmark("same/floor_empty", BM_empty, &same);
+    RegisterBenchmark("same/set_state", BM_set, &same);
+    RegisterBenchmark("same/init_state", BM_init, &same);
+  }
   if (have_gofloor) {
     RegisterBenchmark("gofloor/empty_export", BM_empty, &gofloor);
     RegisterBenchmark("gofloor/first_call_new_thread", BM_first, &gofloor, 2)
@@ -163,6 +171,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *v;
     if (take(argv[i], "--ours", &v)) { ours = hptls_bench_load("ours", v); have_ours = true; }
+    else if (take(argv[i], "--same", &v)) { same = hptls_bench_load("same", v); have_same = true; }
     else if (take(argv[i], "--c10", &v)) { c10 = hptls_bench_load("c10", v); have_c10 = true; }
     else if (take(argv[i], "--gofloor", &v)) { gofloor = hptls_bench_load("gofloor", v); have_gofloor = true; }
     else if (take(argv[i], "--cbase", &v)) { cbase = hptls_bench_load("cbase", v); have_cbase = true; }
@@ -170,8 +179,8 @@ int main(int argc, char **argv) {
     else if (take(argv[i], "--first-iters", &v)) first_iters = atoi(v);
     else rest.push_back(argv[i]);
   }
-  if (have_ours && have_gofloor) {
-    fprintf(stderr, "--ours and --gofloor: two Go runtimes in one process are unsupported\n");
+  if (have_ours + have_same + have_gofloor > 1) {
+    fprintf(stderr, "--ours, --same, --gofloor: one at most; two Go runtimes in one process are unsupported\n");
     return 2;
   }
   int rest_argc = static_cast<int>(rest.size());
