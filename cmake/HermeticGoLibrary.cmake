@@ -58,16 +58,10 @@ add_library(HermeticPyObjectTLS::hermetic_pyobject_tls ALIAS hermetic_pyobject_t
 
 # --- static archive -------------------------------------------------------
 if(HERMETIC_PYOBJECT_TLS_BUILD_STATIC)
-  # The Go runtime in the archive needs pthreads and libdl from the host's
-  # link line. Name them as plain flags rather than Threads::Threads: an
-  # IMPORTED GLOBAL target may be linked from directories that cannot see a
-  # Threads::Threads created here (add_subdirectory/FetchContent consumers).
+  # The Go runtime in the archive needs pthreads and libdl on the host's link
+  # line. (CMake resolves Threads::Threads in this directory, where the
+  # IMPORTED target is made, so consumers in other directories see it too.)
   find_package(Threads REQUIRED)
-  set(_hpt_static_link_libs)
-  if(CMAKE_THREAD_LIBS_INIT)
-    list(APPEND _hpt_static_link_libs "${CMAKE_THREAD_LIBS_INIT}")
-  endif()
-  list(APPEND _hpt_static_link_libs ${CMAKE_DL_LIBS})
 
   add_custom_command(
     OUTPUT "${_hpt_archive}" "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/hermetic_pyobject_tls_cgo_export_archive.h"
@@ -89,7 +83,7 @@ if(HERMETIC_PYOBJECT_TLS_BUILD_STATIC)
     IMPORTED_LOCATION "${_hpt_archive}"
     IMPORTED_LINK_INTERFACE_LANGUAGES C
     INTERFACE_INCLUDE_DIRECTORIES "${PROJECT_SOURCE_DIR}/include"
-    INTERFACE_LINK_LIBRARIES "${_hpt_static_link_libs}")
+    INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS}")
   add_dependencies(hermetic_pyobject_tls_static hermetic_pyobject_tls_static_go)
   add_library(HermeticPyObjectTLS::hermetic_pyobject_tls_static ALIAS hermetic_pyobject_tls_static)
 endif()

@@ -9,6 +9,7 @@
 #   <prefix>/<includedir>/hermetic_pyobject_tls.h, .hpp           Development
 #   <prefix>/<libdir>/cmake/HermeticPyObjectTLS/*.cmake           Development
 #   <prefix>/<libdir>/pkgconfig/hermetic_pyobject_tls.pc          Development
+#   <prefix>/<libdir>/pkgconfig/hermetic_pyobject_tls-static.pc   Development (the .a)
 #
 # Expects HermeticGoLibrary.cmake to have run (it sets _hpt_real and friends).
 
@@ -50,9 +51,9 @@ install(FILES "${_hpt_pkg_dir}/HermeticPyObjectTLSConfig.cmake"
               "${_hpt_pkg_dir}/HermeticPyObjectTLSConfigVersion.cmake"
         DESTINATION "${HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR}" COMPONENT Development)
 
-# pkg-config file. Its prefix is the one given at install time
+# pkg-config files. Their prefix is the one given at install time
 # (cmake --install --prefix P writes prefix=P; DESTDIR is not recorded), so
-# the file is written by the install step. Everything else is filled in now.
+# the files are written by the install step. Everything else is filled in now.
 foreach(_hpt_dir IN ITEMS LIBDIR INCLUDEDIR)
   if(IS_ABSOLUTE "${CMAKE_INSTALL_${_hpt_dir}}")
     set(_hpt_pc_${_hpt_dir} "${CMAKE_INSTALL_${_hpt_dir}}")
@@ -60,18 +61,23 @@ foreach(_hpt_dir IN ITEMS LIBDIR INCLUDEDIR)
     set(_hpt_pc_${_hpt_dir} "\${prefix}/${CMAKE_INSTALL_${_hpt_dir}}")
   endif()
 endforeach()
-set(_hpt_pc_libs_private "${CMAKE_THREAD_LIBS_INIT}")
+# What the Go runtime in the static archive needs from the host's link line.
+set(_hpt_pc_libs_private "-pthread")
 foreach(_hpt_lib IN LISTS CMAKE_DL_LIBS)
   string(APPEND _hpt_pc_libs_private " -l${_hpt_lib}")
 endforeach()
-string(STRIP "${_hpt_pc_libs_private}" _hpt_pc_libs_private)
 set(HPT_PC_PREFIX "@HPT_PC_PREFIX@") # kept for the install step
-configure_file("${PROJECT_SOURCE_DIR}/cmake/hermetic_pyobject_tls.pc.in"
-               "${_hpt_pkg_dir}/hermetic_pyobject_tls.pc.in" @ONLY)
-install(CODE "
-  set(HPT_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
-  configure_file(\"${_hpt_pkg_dir}/hermetic_pyobject_tls.pc.in\"
-                 \"${_hpt_pkg_dir}/install/hermetic_pyobject_tls.pc\" @ONLY)
-" COMPONENT Development)
-install(FILES "${_hpt_pkg_dir}/install/hermetic_pyobject_tls.pc"
+set(_hpt_pc_names hermetic_pyobject_tls)
+if(HERMETIC_PYOBJECT_TLS_BUILD_STATIC)
+  list(APPEND _hpt_pc_names hermetic_pyobject_tls-static) # Libs: the .a itself
+endif()
+set(_hpt_pc_code)
+set(_hpt_pc_files)
+foreach(_hpt_pc IN LISTS _hpt_pc_names)
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/${_hpt_pc}.pc.in" "${_hpt_pkg_dir}/${_hpt_pc}.pc.in" @ONLY)
+  string(APPEND _hpt_pc_code "configure_file(\"${_hpt_pkg_dir}/${_hpt_pc}.pc.in\" \"${_hpt_pkg_dir}/install/${_hpt_pc}.pc\" @ONLY)\n")
+  list(APPEND _hpt_pc_files "${_hpt_pkg_dir}/install/${_hpt_pc}.pc")
+endforeach()
+install(CODE "set(HPT_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")\n${_hpt_pc_code}" COMPONENT Development)
+install(FILES ${_hpt_pc_files}
         DESTINATION "${HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR}" COMPONENT Development)

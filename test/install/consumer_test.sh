@@ -91,6 +91,7 @@ layout)
   done
   if [ "$HPT_STATIC" = ON ]; then
     [ -f "$name.a" ] || fail "missing $name.a"
+    [ -f "$libdir/pkgconfig/hermetic_pyobject_tls-static.pc" ] || fail "missing hermetic_pyobject_tls-static.pc"
   fi
   cmp "$includedir/hermetic_pyobject_tls.h" "$HPT_SOURCE_DIR/include/hermetic_pyobject_tls.h"
   cmp "$includedir/hermetic_pyobject_tls.hpp" "$HPT_SOURCE_DIR/include/hermetic_pyobject_tls.hpp"
@@ -103,6 +104,17 @@ layout)
   fi
   grep -qx "prefix=$prefix" "$libdir/pkgconfig/hermetic_pyobject_tls.pc" || fail ".pc prefix is not $prefix"
   cat "$libdir/pkgconfig/hermetic_pyobject_tls.pc"
+  step "cmake --install --component Runtime: the shared library and its SONAME link only"
+  rm -rf "$work/runtime"
+  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$work/runtime" --component Runtime >/dev/null
+  got=$(cd "$work/runtime" && find . -type f -o -type l | sort | tr '\n' ' ')
+  [ "$got" = "./$HPT_LIBDIR/$name.so.$major ./$HPT_LIBDIR/$name.so.$HPT_VERSION " ] || fail "Runtime component: $got"
+  step "DESTDIR staging: the .pc records the prefix, not DESTDIR"
+  rm -rf "$work/destdir"
+  DESTDIR=$work/destdir "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix /opt/hpt >/dev/null
+  grep -qx "prefix=/opt/hpt" "$work/destdir/opt/hpt/$HPT_LIBDIR/pkgconfig/hermetic_pyobject_tls.pc" ||
+    fail "DESTDIR install: wrong prefix in the .pc"
+  [ -L "$work/destdir/opt/hpt/$HPT_LIBDIR/$name.so" ] || fail "DESTDIR install: no $name.so link"
   echo "layout: OK"
   ;;
 
@@ -114,6 +126,10 @@ versions)
              -DVERSION="$HPT_VERSION" -P "$HPT_SOURCE_DIR/test/install/check_version_file.cmake")
   # 3. the .pc file
   pc=$(PKG_CONFIG_PATH=$libdir/pkgconfig "$HPT_PKG_CONFIG" --modversion hermetic_pyobject_tls)
+  pc_static=$pc
+  if [ "$HPT_STATIC" = ON ]; then
+    pc_static=$(PKG_CONFIG_PATH=$libdir/pkgconfig "$HPT_PKG_CONFIG" --modversion hermetic_pyobject_tls-static)
+  fi
   # 4. hermetic_pyobject_tls_version() of the installed library, at run time
   mkdir -p "$work"
   cat >"$work/version.c" <<'C'
@@ -128,9 +144,9 @@ C
   read -r runtime number < <(LD_LIBRARY_PATH=$libdir "$work/version")
   IFS=. read -r ma mi pa <<<"$HPT_VERSION"
   printf '%-28s %s\n' "project (PROJECT_VERSION)" "$HPT_VERSION" "installed header" "$header" \
-    "CMake config version file" "$config" "pkg-config --modversion" "$pc" \
+    "CMake config version file" "$config" "pkg-config --modversion" "$pc" "... -static (if built)" "$pc_static" \
     "hermetic_pyobject_tls_version()" "$runtime" "..._version_number()" "$number"
-  for v in "$header" "$config" "$pc" "$runtime"; do
+  for v in "$header" "$config" "$pc" "$pc_static" "$runtime"; do
     [ "$v" = "$HPT_VERSION" ] || fail "versions differ"
   done
   [ "$number" = $((ma * 10000 + mi * 100 + pa)) ] || fail "version number $number"
@@ -227,6 +243,14 @@ pkgconfig)
     if "$work/$p" >/dev/null 2>&1; then fail "$p ran without LD_LIBRARY_PATH: it has no RUNPATH"; fi
     LD_LIBRARY_PATH=$("$HPT_PKG_CONFIG" --variable=libdir hermetic_pyobject_tls) run "$work/$p"
   done
+  if [ "$HPT_STATIC" = ON ]; then
+    step "static archive through hermetic_pyobject_tls-static.pc: $("$HPT_PKG_CONFIG" --libs hermetic_pyobject_tls-static)"
+    # shellcheck disable=SC2046
+    "$HPT_CC" -std=c11 -Wall -Wextra -Werror "$src/main.c" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls-static) \
+      -o "$work/cc_consumer_c_static"
+    is_static "$work/cc_consumer_c_static"
+    run "$work/cc_consumer_c_static"
+  fi
   echo "pkg-config consumer: OK"
   ;;
 
