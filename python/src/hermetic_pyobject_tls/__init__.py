@@ -148,15 +148,42 @@ _version.restype = ctypes.c_char_p
 #: The version of the library loaded at run time, as "MAJOR.MINOR.PATCH".
 library_version: str = (_version() or b"").decode("ascii", "replace")
 
-# Reads: a thread-local load in C. Called with the GIL held (PYFUNCTYPE).
-_reader = ctypes.PYFUNCTYPE(ctypes.c_bool)
+
+def _make_reader(name: str) -> Callable[[], bool]:
+    """A ctypes function object for `bool name(void)`, called with the GIL held.
+
+    ctypes.PYFUNCTYPE would do, but its cdecl flag lets callers pass extra
+    arguments that are silently dropped (get_state(True) would "work"). The
+    same prototype without FUNCFLAG_CDECL rejects them with a TypeError; off
+    Windows that flag changes nothing else (the ABI is the platform default).
+    """
+    base = getattr(ctypes, "_CFuncPtr", None)
+    flag = getattr(ctypes, "_FUNCFLAG_PYTHONAPI", None)
+    if os.name != "nt" and base is not None and flag is not None:
+
+        class _Reader(base):  # type: ignore[misc, valid-type]
+            _argtypes_ = ()
+            _restype_ = ctypes.c_bool
+            _flags_ = flag
+
+        return _Reader((name, _lib))  # type: ignore[no-any-return]
+    raw = ctypes.PYFUNCTYPE(ctypes.c_bool)((name, _lib))
+
+    def reader() -> bool:
+        return raw()  # type: ignore[no-any-return]
+
+    return reader
+
+
+# Reads: a thread-local load in C, never blocking and never entering Go, so
+# they keep the GIL (releasing and retaking it would cost more than the call).
 
 #: Returns the calling OS thread's hermetic mode (False until the thread sets it).
-get_state: Callable[[], bool] = _reader(("hermetic_pyobject_tls_get_state", _lib))
+get_state: Callable[[], bool] = _make_reader("hermetic_pyobject_tls_get_state")
 
 #: Returns whether init_state() has been called in this process (or, in a
 #: forked child, in its parent before the fork).
-have_state: Callable[[], bool] = _reader(("hermetic_pyobject_tls_have_state", _lib))
+have_state: Callable[[], bool] = _make_reader("hermetic_pyobject_tls_have_state")
 
 
 def set_state(state: bool) -> None:

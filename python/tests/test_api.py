@@ -1,0 +1,177 @@
+"""The Python API on the calling thread: values, types, errors, the context manager."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+import hermetic_pyobject_tls as h
+from hermetic_pyobject_tls import _build_info
+
+from conftest import ENV_VAR, header_version, run_python
+
+
+@pytest.fixture(autouse=True)
+def _clean_flag():
+    """Each test starts and ends with this thread's flag False."""
+    h.set_state(False)
+    yield
+    assert h.get_state() is False or h.get_state() is True
+    h.set_state(False)
+
+
+def test_version_comes_from_the_header():
+    version, number = header_version()
+    assert h.__version__ == version
+    assert _build_info.VERSION == version
+    assert _build_info.VERSION_NUMBER == number
+    # The loaded library agrees too (it is built from the same header).
+    assert h.library_version == version
+    assert h._lib.hermetic_pyobject_tls_version_number() == number
+
+
+def test_bundled_library_is_loaded_and_typed():
+    pkg = Path(h.__file__).parent
+    if os.environ.get(ENV_VAR):
+        assert h.library_path == os.environ[ENV_VAR]
+    else:
+        assert Path(h.library_path) == pkg / _build_info.LIBRARY_NAME
+        assert Path(h.library_path).is_file()
+    assert (pkg / "py.typed").is_file()
+
+
+def test_set_and_get_return_exact_bools():
+    assert h.get_state() is False
+    h.set_state(True)
+    assert h.get_state() is True
+    h.set_state(True)
+    assert h.get_state() is True
+    h.set_state(False)
+    assert h.get_state() is False
+    assert type(h.have_state()) is bool
+
+
+class _Truthy:
+    def __bool__(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("start", [False, True])
+@pytest.mark.parametrize(
+    "bad", ["yes", "", "no", 1, 0, 2, 1.0, 0.0, None, [], [True], b"\x01", _Truthy(), ctypes.c_bool(True)]
+)
+def test_set_state_rejects_non_bool_and_keeps_the_state(start, bad):
+    h.set_state(start)
+    with pytest.raises(TypeError) as info:
+        h.set_state(bad)
+    message = str(info.value)
+    assert type(bad).__qualname__ in message
+    assert "bool" in message
+    assert h.get_state() is start
+
+
+def test_wrong_arity_is_a_type_error():
+    with pytest.raises(TypeError):
+        h.set_state()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        h.set_state(True, True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        h.get_state(1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        h.have_state(1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        h.init_state(1)  # type: ignore[call-arg]
+    assert h.get_state() is False
+
+
+def test_hermetic_turns_on_and_restores_false():
+    with h.hermetic() as cm:
+        assert isinstance(cm, h.hermetic)
+        assert h.get_state() is True
+    assert h.get_state() is False
+
+
+def test_hermetic_restores_true():
+    h.set_state(True)
+    with h.hermetic():
+        assert h.get_state() is True
+        h.set_state(False)  # changed inside: exit still restores the value from before
+    assert h.get_state() is True
+
+
+def test_hermetic_restores_on_exception_and_does_not_swallow_it():
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom):
+        with h.hermetic():
+            assert h.get_state() is True
+            raise Boom()
+    assert h.get_state() is False
+
+    h.set_state(True)
+    with pytest.raises(KeyboardInterrupt):
+        with h.hermetic():
+            raise KeyboardInterrupt()
+    assert h.get_state() is True
+
+
+def test_hermetic_nested():
+    with h.hermetic():
+        assert h.get_state() is True
+        h.set_state(False)
+        with h.hermetic():
+            assert h.get_state() is True
+            with h.hermetic():
+                assert h.get_state() is True
+            assert h.get_state() is True
+        assert h.get_state() is False  # the value the middle block found
+        with pytest.raises(ValueError):
+            with h.hermetic():
+                raise ValueError()
+        assert h.get_state() is False
+    assert h.get_state() is False
+
+
+def test_hermetic_object_cannot_be_entered_twice_at_once_but_can_be_reused():
+    cm = h.hermetic()
+    with cm:
+        with pytest.raises(RuntimeError):
+            cm.__enter__()
+        assert h.get_state() is True
+    assert h.get_state() is False
+    with cm:
+        assert h.get_state() is True
+    assert h.get_state() is False
+
+
+def test_hermetic_is_per_thread():
+    seen = []
+
+    def other():
+        seen.append(h.get_state())
+        with h.hermetic():
+            seen.append(h.get_state())
+        seen.append(h.get_state())
+
+    with h.hermetic():
+        t = threading.Thread(target=other)
+        t.start()
+        t.join(30)
+        assert not t.is_alive()
+        assert h.get_state() is True
+    assert seen == [False, True, False]
+
+
+def test_have_state_in_a_fresh_process():
+    r = run_python(
+        "import hermetic_pyobject_tls as h\n"
+        "a = h.have_state(); h.init_state(); b = h.have_state(); h.init_state(); c = h.have_state()\n"
+        "print(a, b, c, h.get_state())\n"
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True", "True", "False"]
