@@ -1,0 +1,61 @@
+"""Loading the library (and with it Go's runtime) leaves CPython's SIGINT alone."""
+
+from __future__ import annotations
+
+import signal
+
+import hermetic_pyobject_tls as h  # noqa: F401  (loaded: that is the point)
+
+from conftest import run_python
+
+
+def test_sigint_handler_untouched_in_this_process():
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_sigint_still_raises_keyboard_interrupt():
+    # A fresh process: the Go runtime is up (a write entered it), a thread
+    # keeps writing, then SIGINT is raised in the main thread, sent to the
+    # process, and sent to each of the process's other threads (Go's own
+    # included) with tgkill.
+    code = r"""
+import os, signal, threading, time, ctypes, platform
+import hermetic_pyobject_tls as h
+assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+h.set_state(True); h.init_state()
+stop = threading.Event()
+def writer():
+    while not stop.is_set():
+        h.set_state(True); h.set_state(False)
+t = threading.Thread(target=writer, daemon=True); t.start()
+time.sleep(0.05)
+
+def expect_interrupt(send):
+    try:
+        send()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.001)
+    except KeyboardInterrupt:
+        return 1
+    return 0
+
+raised = sum(expect_interrupt(lambda: signal.raise_signal(signal.SIGINT)) for _ in range(20))
+killed = sum(expect_interrupt(lambda: os.kill(os.getpid(), signal.SIGINT)) for _ in range(20))
+SYS_tgkill = {"x86_64": 234, "aarch64": 131}[platform.machine()]
+libc = ctypes.CDLL(None, use_errno=True)
+main_tid = threading.get_native_id()
+others = [int(x) for x in os.listdir("/proc/self/task") if int(x) != main_tid]
+to_threads = sum(
+    expect_interrupt(lambda tid=tid: libc.syscall(SYS_tgkill, os.getpid(), tid, signal.SIGINT) == 0 or 1 / 0)
+    for tid in others)
+stop.set(); t.join(10)
+assert h.get_state() is True
+print(raised, killed, to_threads, len(others))
+"""
+    r = run_python(code)
+    assert r.returncode == 0, r.stderr
+    raised, killed, to_threads, n_others = map(int, r.stdout.split())
+    assert (raised, killed) == (20, 20)
+    assert n_others >= 2  # the writer thread and at least one of Go's
+    assert to_threads == n_others
