@@ -4,7 +4,7 @@
 # Cases: install (the fixture: cmake --install into a fresh prefix), layout,
 # versions, cmake, static, pkgconfig, subdirectory, fetchcontent.
 # Environment (set by test/install/CMakeLists.txt):
-#   HPT_BUILD_DIR      the library's build tree (already built)
+#   HPT_BUILD_DIR      the library's build tree (already built), HPT_CONFIG its build type
 #   HPT_SOURCE_DIR     the library's source tree
 #   HPT_WORK_DIR       scratch space; the prefix is HPT_WORK_DIR/prefix
 #   HPT_VERSION        PROJECT_VERSION
@@ -72,7 +72,7 @@ case $case_ in
 install)
   rm -rf "$HPT_WORK_DIR"
   mkdir -p "$HPT_WORK_DIR"
-  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$prefix"
+  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$prefix" ${HPT_CONFIG:+--config "$HPT_CONFIG"}
   ;;
 
 layout)
@@ -106,12 +106,12 @@ layout)
   cat "$libdir/pkgconfig/hermetic_pyobject_tls.pc"
   step "cmake --install --component Runtime: the shared library and its SONAME link only"
   rm -rf "$work/runtime"
-  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$work/runtime" --component Runtime >/dev/null
+  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$work/runtime" --component Runtime ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
   got=$(cd "$work/runtime" && find . -type f -o -type l | sort | tr '\n' ' ')
   [ "$got" = "./$HPT_LIBDIR/$name.so.$major ./$HPT_LIBDIR/$name.so.$HPT_VERSION " ] || fail "Runtime component: $got"
   step "DESTDIR staging: the .pc records the prefix, not DESTDIR"
   rm -rf "$work/destdir"
-  DESTDIR=$work/destdir "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix /opt/hpt >/dev/null
+  DESTDIR=$work/destdir "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix /opt/hpt ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
   grep -qx "prefix=/opt/hpt" "$work/destdir/opt/hpt/$HPT_LIBDIR/pkgconfig/hermetic_pyobject_tls.pc" ||
     fail "DESTDIR install: wrong prefix in the .pc"
   [ -L "$work/destdir/opt/hpt/$HPT_LIBDIR/$name.so" ] || fail "DESTDIR install: no $name.so link"
