@@ -1,5 +1,6 @@
 """Python rows of the benchmarks: get_state() / set_state() against the ctypes
-floor, with timeit (the standard library's harness), in one process.
+floor, with timeit (the standard library's harness) on the thread's CPU time
+(time.thread_time), in one process.
 
     python3 bench_python.py --ours LIB --cbase LIB [--rounds N] [--number N]
 
@@ -21,6 +22,7 @@ import json
 import os
 import statistics
 import sys
+import time
 import timeit
 
 
@@ -79,7 +81,9 @@ def main():
         "get_state": ("f()", get_state),
         "set_state": ("f(True)", set_state),
     }
-    timers = {k: timeit.Timer(s, globals={"f": f}) for k, (s, f) in stmts.items()}
+    # The thread's CPU time, not the wall clock: the other load of a shared
+    # machine does not inflate it.
+    timers = {k: timeit.Timer(s, timer=time.thread_time, globals={"f": f}) for k, (s, f) in stmts.items()}
     for t in timers.values():  # warm up
         t.timeit(max(1, args.number // 10))
     samples = {k: [] for k in stmts}
