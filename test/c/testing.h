@@ -1,9 +1,14 @@
 // testing.h: the little the C tests share: CHECK, threads that must start,
-// and children that must end in time.
+// children that must end in time, counts from argv, resident memory, a
+// seeded random generator, and the library's entry points found by dlsym()
+// for hosts that load it at run time.
 #ifndef HPTLS_TESTING_H
 #define HPTLS_TESTING_H
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,6 +64,72 @@ static inline int wait_child(pid_t pid, double timeout) {
 // child_ok reports whether a wait_child status is a clean exit 0.
 static inline int child_ok(int status) {
   return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// arg_long returns argv[i] as a number, or fallback when there is none.
+static inline long arg_long(int argc, char **argv, int i, long fallback) {
+  if (i >= argc) return fallback;
+  char *end;
+  long v = strtol(argv[i], &end, 0);
+  if (*argv[i] == '\0' || *end != '\0') {
+    fprintf(stderr, "argument %d: not a number: %s\n", i, argv[i]);
+    exit(2);
+  }
+  return v;
+}
+
+// rss_kb returns the process's resident set size in KiB (/proc/self/statm).
+static inline long rss_kb(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  CHECK(f != NULL);
+  long size, resident;
+  CHECK(fscanf(f, "%ld %ld", &size, &resident) == 2);
+  fclose(f);
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// xorshift64star: a small seeded generator, one per thread.
+static inline uint64_t next_random(uint64_t *s) {
+  uint64_t x = *s;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *s = x;
+  return x * 0x2545F4914F6CDD1DULL;
+}
+
+// The entry points, for hosts that dlopen() the library instead of linking it.
+struct hptls_api {
+  void *handle;
+  void (*set_state)(bool);
+  bool (*get_state)(void);
+  void (*init_state)(void);
+  bool (*have_state)(void);
+  const char *(*version)(void);
+};
+
+static inline void *must_dlsym(void *handle, const char *name) {
+  void *p = dlsym(handle, name);
+  if (p == NULL) {
+    fprintf(stderr, "dlsym %s: %s\n", name, dlerror());
+    exit(1);
+  }
+  return p;
+}
+
+static inline struct hptls_api load_api(const char *path, int flags) {
+  struct hptls_api api;
+  api.handle = dlopen(path, flags);
+  if (api.handle == NULL) {
+    fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+    exit(1);
+  }
+  *(void **)&api.set_state = must_dlsym(api.handle, "hermetic_pyobject_tls_set_state");
+  *(void **)&api.get_state = must_dlsym(api.handle, "hermetic_pyobject_tls_get_state");
+  *(void **)&api.init_state = must_dlsym(api.handle, "hermetic_pyobject_tls_init_state");
+  *(void **)&api.have_state = must_dlsym(api.handle, "hermetic_pyobject_tls_have_state");
+  *(void **)&api.version = must_dlsym(api.handle, "hermetic_pyobject_tls_version");
+  return api;
 }
 
 #endif
