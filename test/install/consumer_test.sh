@@ -24,6 +24,14 @@ major=${HPT_VERSION%%.*}
 # Nothing from the caller's environment may steer a consumer to another copy.
 unset CMAKE_PREFIX_PATH PKG_CONFIG_PATH LD_LIBRARY_PATH CMAKE_GENERATOR CPATH LIBRARY_PATH || true
 
+# find_package searches <prefix>/lib and <prefix>/lib/<arch>; lib64 only on
+# platforms that use it (not Debian). Name the package directory otherwise.
+find_args=(-DCMAKE_PREFIX_PATH="$prefix")
+case $HPT_LIBDIR in
+lib | lib/*) ;;
+*) find_args+=(-DHermeticPyObjectTLS_DIR="$libdir/cmake/HermeticPyObjectTLS") ;;
+esac
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "--- $*"; }
 
@@ -154,7 +162,7 @@ C
   ;;
 
 cmake)
-  configure "$HPT_SOURCE_DIR/examples/consumer-cmake" "$work/build" -DCMAKE_PREFIX_PATH="$prefix"
+  configure "$HPT_SOURCE_DIR/examples/consumer-cmake" "$work/build" "${find_args[@]}"
   grep -qF -- "-- HermeticPyObjectTLS $HPT_VERSION from $libdir/cmake/HermeticPyObjectTLS" "$work/build.configure.log" ||
     fail "find_package did not report version $HPT_VERSION from $prefix"
   build "$work/build"
@@ -174,16 +182,6 @@ cmake)
   cat >"$work/package/CMakeLists.txt" <<EOF2
 cmake_minimum_required(VERSION 3.20)
 project(package_checks C)
-# SameMajorVersion: another major version is refused.
-find_package(HermeticPyObjectTLS $((major + 1)).0 CONFIG QUIET)
-if(HermeticPyObjectTLS_FOUND)
-  message(FATAL_ERROR "version $((major + 1)).0 accepted")
-endif()
-# Unknown components are not found.
-find_package(HermeticPyObjectTLS CONFIG QUIET COMPONENTS no_such_component)
-if(HermeticPyObjectTLS_FOUND)
-  message(FATAL_ERROR "component no_such_component accepted")
-endif()
 # The major version alone, exact version, and the components.
 find_package(HermeticPyObjectTLS $major CONFIG REQUIRED)
 find_package(HermeticPyObjectTLS $HPT_VERSION EXACT CONFIG REQUIRED)
@@ -195,18 +193,29 @@ if("$HPT_STATIC" STREQUAL "ON")
     endif()
   endforeach()
 endif()
+# Unknown components are not found.
+find_package(HermeticPyObjectTLS CONFIG QUIET COMPONENTS no_such_component)
+if(HermeticPyObjectTLS_FOUND)
+  message(FATAL_ERROR "component no_such_component accepted")
+endif()
+# SameMajorVersion: another major version is refused. (Last: a refused
+# version resets HermeticPyObjectTLS_DIR.)
+find_package(HermeticPyObjectTLS $((major + 1)).0 CONFIG QUIET)
+if(HermeticPyObjectTLS_FOUND)
+  message(FATAL_ERROR "version $((major + 1)).0 accepted")
+endif()
 get_target_property(soname HermeticPyObjectTLS::hermetic_pyobject_tls IMPORTED_SONAME)
 get_target_property(location HermeticPyObjectTLS::hermetic_pyobject_tls IMPORTED_LOCATION)
 message(STATUS "package checks passed: \${location} (SONAME \${soname})")
 EOF2
   "$HPT_CMAKE" -S "$work/package" -B "$work/package/build" -G "$HPT_GENERATOR" -DCMAKE_MAKE_PROGRAM="$HPT_MAKE_PROGRAM" \
-    -DCMAKE_C_COMPILER="$HPT_CC" -DCMAKE_PREFIX_PATH="$prefix" | grep 'package checks'
+    -DCMAKE_C_COMPILER="$HPT_CC" "${find_args[@]}" | grep 'package checks'
   echo "cmake consumer: OK"
   ;;
 
 static)
   [ "$HPT_STATIC" = ON ] || { echo "static archive not built"; exit 0; }
-  configure "$HPT_SOURCE_DIR/examples/consumer-cmake" "$work/build" -DCMAKE_PREFIX_PATH="$prefix" -DCONSUMER_STATIC=ON
+  configure "$HPT_SOURCE_DIR/examples/consumer-cmake" "$work/build" "${find_args[@]}" -DCONSUMER_STATIC=ON
   build "$work/build"
   for p in consumer_c consumer_cxx; do
     is_static "$work/build/$p"
