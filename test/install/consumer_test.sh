@@ -278,7 +278,19 @@ subdirectory | fetchcontent)
   [ "${tests:-0}" = 0 ] || fail "the parent project has $tests tests of the library"
   "$HPT_CMAKE" --install "$work/build"
   (cd "$work/app" && find . -type f -o -type l | sort) | tee "$work/installed.txt"
-  [ "$(cat "$work/installed.txt")" = "./bin/consumer_c" ] || fail "install installed more than the consumer"
+  [ "$(cat "$work/installed.txt")" = "./bin/consumer_c_static" ] || fail "install installed more than the consumer"
+  run "$work/app/bin/consumer_c_static"
+  if [ "$case_" = fetchcontent ]; then
+    step "HERMETIC_PYOBJECT_TLS_INSTALL=ON: the parent installs the library too"
+    "$HPT_CMAKE" "$work/build" -DHERMETIC_PYOBJECT_TLS_INSTALL=ON >/dev/null
+    build "$work/build" >/dev/null
+    "$HPT_CMAKE" --install "$work/build" --prefix "$work/app-with-lib" >/dev/null
+    for f in "$HPT_LIBDIR/$name.so.$HPT_VERSION" "$HPT_LIBDIR/$name.so" "$HPT_INCLUDEDIR/hermetic_pyobject_tls.h" \
+             "$HPT_LIBDIR/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfig.cmake" \
+             "$HPT_LIBDIR/pkgconfig/hermetic_pyobject_tls.pc" bin/consumer_c_static; do
+      [ -e "$work/app-with-lib/$f" ] || fail "not installed: $f"
+    done
+  fi
   echo "$case_ consumer: OK"
   ;;
 
