@@ -30,10 +30,15 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cd "$root"
 
 export CGO_ENABLED=1
+# -buildid= : Go's build ID hashes cgo's flags, which hold the absolute path
+# of the source tree (#cgo CFLAGS: -I${SRCDIR}/...), so two copies of the
+# same tree would give two IDs, and the GNU build ID derived from it. Without
+# it the .so holds no Go build ID and the linker's GNU build ID is a hash of
+# the contents: the same sources give byte-identical files wherever they lie.
 case $mode in
 shared)
   "$go" build -buildmode=c-shared -trimpath -buildvcs=false \
-    -ldflags="-s -w -extldflags '-Wl,--version-script=$root/cabi/exports.map -Wl,-soname,$name.so.$major -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack'" \
+    -ldflags="-s -w -buildid= -extldflags '-Wl,--version-script=$root/cabi/exports.map -Wl,-soname,$name.so.$major -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack'" \
     -o "$work/$name.so" ./cabi
   mv "$work/$name.h" "$out/hermetic_pyobject_tls_cgo_export.h"
   mv "$work/$name.so" "$out/$name.so.$version"
@@ -41,7 +46,7 @@ shared)
   ln -sfn "$name.so.$major" "$out/$name.so"
   ;;
 archive)
-  "$go" build -buildmode=c-archive -trimpath -buildvcs=false -ldflags="-s -w" \
+  "$go" build -buildmode=c-archive -trimpath -buildvcs=false -ldflags="-s -w -buildid=" \
     -o "$work/$name.a" ./cabi
   mv "$work/$name.h" "$out/hermetic_pyobject_tls_cgo_export_archive.h"
   mv "$work/$name.a" "$out/$name.a"
