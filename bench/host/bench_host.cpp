@@ -17,6 +17,7 @@
 // Every other argument goes to Google Benchmark (--benchmark_filter, ...).
 #include <benchmark/benchmark.h>
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -34,10 +35,30 @@ int first_iters = 2000;
 
 // --- one call per iteration ----------------------------------------------
 
+// Context switches of the calling thread. A read that had to wait for
+// something (a Go P, a lock) would block, and every block is a voluntary
+// context switch: counted per read, that shows serialization whatever the
+// other load of the machine does to the wall clock. Involuntary switches are
+// that other load preempting us.
+struct Switches {
+  long voluntary, involuntary;
+  static Switches now() {
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    return {ru.ru_nvcsw, ru.ru_nivcsw};
+  }
+};
+
 void BM_get(benchmark::State &st, const hptls_bench_api *api) {
   bool (*f)(void) = api->get_state;
+  Switches before = Switches::now();
   for (auto _ : st) benchmark::DoNotOptimize(f());
+  Switches after = Switches::now();
   st.SetItemsProcessed(st.iterations());
+  // Summed over threads by Google Benchmark.
+  st.counters["reads"] = static_cast<double>(st.iterations());
+  st.counters["vcsw"] = static_cast<double>(after.voluntary - before.voluntary);
+  st.counters["ivcsw"] = static_cast<double>(after.involuntary - before.involuntary);
 }
 
 void BM_set(benchmark::State &st, const hptls_bench_api *api) {
