@@ -7,7 +7,7 @@
 #include "hermetic_pyobject_tls.h"
 #include "testing.h"
 
-enum { BATCH = 32, WARM_UP = 2000 };
+enum { BATCH = 32, WARM_UP = 10000 };
 
 static void *set_true_and_exit(void *arg) {
   (void)arg;
