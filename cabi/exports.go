@@ -7,6 +7,7 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include -I${SRCDIR}/../pkg/hermetic -DHERMETIC_PYOBJECT_TLS_BUILDING
 #include <stdint.h>
+void hptls_restore_ignored_sigpipe(void);
 */
 import "C"
 
@@ -37,6 +38,12 @@ func hptls_go_init_state() {
 // abort the host process. Neither export can panic today; this keeps it so.
 func containPanic() {
 	_ = recover()
+}
+
+// init runs once the runtime has installed its signal handlers: give an
+// ignored SIGPIPE back to the host (see entry.c).
+func init() {
+	C.hptls_restore_ignored_sigpipe()
 }
 
 func main() {}

@@ -59,3 +59,26 @@ print(raised, killed, to_threads, len(others))
     assert (raised, killed) == (20, 20)
     assert n_others >= 2  # the writer thread and at least one of Go's
     assert to_threads == n_others
+
+
+def test_exec_child_inherits_ignored_sigpipe():
+    # CPython ignores SIGPIPE at startup. The Go runtime would replace that
+    # with a handler, which execve() resets to the default: os.system's
+    # children would then die of SIGPIPE where they used to get EPIPE. The
+    # library gives SIG_IGN back once its runtime is up.
+    code = r"""
+import os, signal
+assert signal.getsignal(signal.SIGPIPE) is signal.SIG_IGN
+import hermetic_pyobject_tls as h
+h.set_state(True)  # the runtime is up
+assert signal.getsignal(signal.SIGPIPE) is signal.SIG_IGN
+import tempfile
+with tempfile.NamedTemporaryFile("r") as out:
+    # os.system, unlike subprocess, leaves signal dispositions as they are.
+    assert os.system(f"grep '^SigIgn:' /proc/self/status > {out.name}") == 0
+    ignored = int(out.read().split()[1], 16)
+print(1 if ignored & (1 << (signal.SIGPIPE - 1)) else 0)
+"""
+    r = run_python(code)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["1"], "a program run by os.system() lost SIGPIPE ignored"

@@ -16,9 +16,10 @@
 //
 // test_signals LIBRARY exec: a host that ignores SIGPIPE before loading
 // execs a program after loading, which must inherit SIGPIPE ignored, as it
-// does without the library. KNOWN TO FAIL (CTest: disabled): the Go runtime
-// replaces an ignored SIGPIPE with its own forwarding handler, and execve()
-// resets handled signals to SIG_DFL. See docs/reliability.md.
+// does without the library. The Go runtime replaces an ignored SIGPIPE with
+// its own forwarding handler, and execve() resets handled signals to
+// SIG_DFL, so the library puts SIG_IGN back once the runtime has started
+// (cabi/entry.c). See docs/reliability.md.
 #include <sys/syscall.h>
 #include <dirent.h>
 
