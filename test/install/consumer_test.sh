@@ -241,12 +241,12 @@ pkgconfig)
     run "$work/app/bin/$p"
   done
   step "plain compiler command lines, library found through LD_LIBRARY_PATH"
-  src=$HPT_SOURCE_DIR/examples/consumer-pkgconfig
+  src=$HPT_SOURCE_DIR/examples/consumer-host
   # shellcheck disable=SC2046 # word splitting of pkg-config output is the point
-  "$HPT_CC" -std=c11 -Wall -Wextra -Werror "$src/main.c" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls) \
+  "$HPT_CC" -std=c11 -Wall -Wextra -Werror "$src/consumer.c" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls) \
     -pthread -o "$work/cc_consumer_c"
   # shellcheck disable=SC2046
-  "$HPT_CXX" -std=c++11 -Wall -Wextra -Werror "$src/main.cpp" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls) \
+  "$HPT_CXX" -std=c++11 -Wall -Wextra -Werror "$src/consumer.cpp" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls) \
     -pthread -o "$work/cc_consumer_cxx"
   for p in cc_consumer_c cc_consumer_cxx; do
     if "$work/$p" >/dev/null 2>&1; then fail "$p ran without LD_LIBRARY_PATH: it has no RUNPATH"; fi
@@ -255,7 +255,7 @@ pkgconfig)
   if [ "$HPT_STATIC" = ON ]; then
     step "static archive through hermetic_pyobject_tls-static.pc: $("$HPT_PKG_CONFIG" --libs hermetic_pyobject_tls-static)"
     # shellcheck disable=SC2046
-    "$HPT_CC" -std=c11 -Wall -Wextra -Werror "$src/main.c" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls-static) \
+    "$HPT_CC" -std=c11 -Wall -Wextra -Werror "$src/consumer.c" $("$HPT_PKG_CONFIG" --cflags --libs hermetic_pyobject_tls-static) \
       -o "$work/cc_consumer_c_static"
     is_static "$work/cc_consumer_c_static"
     run "$work/cc_consumer_c_static"
