@@ -84,10 +84,11 @@ func buildRef() (*c10ref, error) {
 		return nil, fmt.Errorf("dlopen %s: %v", so, err)
 	}
 	r := &c10ref{}
-	purego.RegisterLibFunc(&r.set, lib, "c10ref_set_state")
-	purego.RegisterLibFunc(&r.get, lib, "c10ref_get_state")
-	purego.RegisterLibFunc(&r.init, lib, "c10ref_init_state")
-	purego.RegisterLibFunc(&r.have, lib, "c10ref_have_state")
+	// c10::impl::HermeticPyObjectTLS::{set_state, get_tls_state, init_state, have_state}
+	purego.RegisterLibFunc(&r.set, lib, "_ZN3c104impl19HermeticPyObjectTLS9set_stateEb")
+	purego.RegisterLibFunc(&r.get, lib, "_ZN3c104impl19HermeticPyObjectTLS13get_tls_stateEv")
+	purego.RegisterLibFunc(&r.init, lib, "_ZN3c104impl19HermeticPyObjectTLS10init_stateEv")
+	purego.RegisterLibFunc(&r.have, lib, "_ZN3c104impl19HermeticPyObjectTLS10have_stateEv")
 	return r, nil
 }
 
