@@ -93,6 +93,19 @@ void BM_atomic_load(benchmark::State &st, const hptls_bench_api *api) {
   st.SetItemsProcessed(st.iterations());
 }
 
+void BM_tls_load(benchmark::State &st, const hptls_bench_api *api) {
+  bool (*f)(void) = api->tls_load;
+  for (auto _ : st) benchmark::DoNotOptimize(f());
+  st.SetItemsProcessed(st.iterations());
+}
+
+void BM_tls_store(benchmark::State &st, const hptls_bench_api *api) {
+  void (*f)(bool) = api->tls_store;
+  for (auto _ : st) f(true);  // as BM_set
+  f(false);
+  st.SetItemsProcessed(st.iterations());
+}
+
 // --- the first call on a brand-new thread -----------------------------------
 // Each iteration creates a pthread that times its own first call (and only
 // that: thread creation and exit stay outside), and reports it to Google
@@ -174,6 +187,8 @@ void register_all() {
   if (have_cbase) {
     RegisterBenchmark("c/empty_call", BM_empty, &cbase);
     RegisterBenchmark("c/atomic_load_call", BM_atomic_load, &cbase);
+    RegisterBenchmark("c/tls_load_call", BM_tls_load, &cbase);
+    RegisterBenchmark("c/tls_store_call", BM_tls_store, &cbase);
     RegisterBenchmark("c/first_call_new_thread", BM_first, &cbase, 2)
         ->UseManualTime()->Iterations(first_iters);
     RegisterBenchmark("c/clock_only_new_thread", BM_first, &cbase, 3)

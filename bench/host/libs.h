@@ -21,6 +21,8 @@ typedef struct {
   void (*empty)(void);        /* gofloor: the empty //export; cbase: empty C */
   void (*empty_bool)(bool);   /* cbase */
   bool (*atomic_load)(void);  /* cbase */
+  bool (*tls_load)(void);     /* cbase: plain C _Thread_local */
+  void (*tls_store)(bool);    /* cbase: plain C _Thread_local */
 } hptls_bench_api;
 
 static inline void *hptls_bench_open(const char *path) {
@@ -70,6 +72,8 @@ static inline hptls_bench_api hptls_bench_load(const char *kind, const char *pat
     *(void **)&api.empty = HPTLS_SYM(h, "hptls_cbase_empty");
     *(void **)&api.empty_bool = HPTLS_SYM(h, "hptls_cbase_empty_bool");
     *(void **)&api.atomic_load = HPTLS_SYM(h, "hptls_cbase_atomic_load");
+    *(void **)&api.tls_load = HPTLS_SYM(h, "hptls_cbase_tls_load");
+    *(void **)&api.tls_store = HPTLS_SYM(h, "hptls_cbase_tls_store");
   } else {
     fprintf(stderr, "unknown library kind %s\n", kind);
     exit(2);
