@@ -7,7 +7,7 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include -I${SRCDIR}/../pkg/hermetic -DHERMETIC_PYOBJECT_TLS_BUILDING
 #include <stdint.h>
-void hptls_restore_ignored_sigpipe(void);
+void hptls_restore_ignored_sigpipe(void); // sigpipe.c
 */
 import "C"
 
@@ -41,7 +41,7 @@ func containPanic() {
 }
 
 // init runs once the runtime has installed its signal handlers: give an
-// ignored SIGPIPE back to the host (see entry.c).
+// ignored SIGPIPE back to the host (see sigpipe.c).
 func init() {
 	C.hptls_restore_ignored_sigpipe()
 }

@@ -65,13 +65,3 @@ func TestDemoHost(t *testing.T) {
 		}
 	}
 }
-
-func TestCStateTestsAgainstFreshBuild(t *testing.T) {
-	lib := buildLibrary(t)
-	host := buildHost(t, lib, "../test/c/test_state.c")
-	cmd := exec.Command(host)
-	cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH="+lib)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("test_state: %v\n%s", err, out)
-	}
-}

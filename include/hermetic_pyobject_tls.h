@@ -14,12 +14,17 @@
  *   id of a thread that had set true; the flag dies with its thread.
  * - Every load and store is sequentially consistent, like the std::atomic<bool>
  *   PyTorch keeps.
- * - No function allocates, blocks on a lock, fails, or calls back into the
- *   host. Reads never enter the Go runtime; writes enter it once.
+ * - Reads (get_state, have_state, version, version_number) are a load or a
+ *   constant: they never block, allocate or enter the Go runtime.
+ * - Writes (set_state, init_state) enter the Go runtime once. The first write
+ *   on a thread binds runtime state to it (microseconds, freed when the
+ *   thread exits); a write made while the runtime is still starting waits
+ *   for it; writes from more threads at once than GOMAXPROCS wait for each
+ *   other. No function fails or calls back into the host.
  * - fork(): the child keeps the forking thread's flag and have_state, as
- *   C++ thread_local does, and every function works in the child (there it
- *   never enters the Go runtime, so it cannot hang on a runtime that fork()
- *   left without its threads).
+ *   C++ thread_local does, and every function works in the child. There
+ *   nothing enters the Go runtime, not even a thread's exit, so nothing can
+ *   hang on a runtime that fork() left without its threads.
  * - The library cannot be unloaded: dlclose() leaves it mapped, and a later
  *   dlopen() finds it with its state as it was.
  */

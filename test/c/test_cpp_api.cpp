@@ -101,4 +101,5 @@ TEST(HermeticPyObjectTLS, InitStateFromManyThreadsNeverReverts) {
 
 TEST(Version, MatchesHeader) {
   EXPECT_STREQ(hermetic::version(), HERMETIC_PYOBJECT_TLS_VERSION);
+  EXPECT_EQ(hermetic::version_number(), unsigned{HERMETIC_PYOBJECT_TLS_VERSION_NUMBER});
 }

@@ -14,8 +14,8 @@
 // A signal that never reaches its handler is waited for up to 5 s, then
 // counted as lost; the test fails on any lost signal.
 //
-// test_signals LIBRARY exec: a host that ignores SIGPIPE before loading
-// execs a program after loading, which must inherit SIGPIPE ignored, as it
+// test_signals LIBRARY exec|exec-at-once: a host that ignores SIGPIPE before
+// loading execs a program after loading (after a call, or at once), which must inherit SIGPIPE ignored, as it
 // does without the library. The Go runtime replaces an ignored SIGPIPE with
 // its own forwarding handler, and execve() resets handled signals to
 // SIG_DFL, so the library puts SIG_IGN back once the runtime has started
@@ -130,10 +130,12 @@ static int report_sigpipe(void) {
   return sa.sa_handler == SIG_IGN ? 0 : 1;
 }
 
-static int exec_inherits_ignored_sigpipe(const char *library) {
+// call_first: a write before the exec (the runtime is surely up); otherwise
+// the host execs right after dlopen() returns.
+static int exec_inherits_ignored_sigpipe(const char *library, bool call_first) {
   CHECK(signal(SIGPIPE, SIG_IGN) != SIG_ERR);
   api = load_api(library, RTLD_NOW | RTLD_LOCAL);
-  api.set_state(true); // the Go runtime has started
+  if (call_first) api.set_state(true);
   struct sigaction now;
   CHECK(sigaction(SIGPIPE, NULL, &now) == 0);
   pid_t pid = fork();
@@ -153,7 +155,8 @@ static int exec_inherits_ignored_sigpipe(const char *library) {
 int main(int argc, char **argv) {
   CHECK(argc == 3);
   if (strcmp(argv[2], "report-sigpipe") == 0) return report_sigpipe();
-  if (strcmp(argv[2], "exec") == 0) return exec_inherits_ignored_sigpipe(argv[1]);
+  if (strcmp(argv[2], "exec") == 0) return exec_inherits_ignored_sigpipe(argv[1], true);
+  if (strcmp(argv[2], "exec-at-once") == 0) return exec_inherits_ignored_sigpipe(argv[1], false);
   bool before = strcmp(argv[2], "before") == 0;
   CHECK(before || strcmp(argv[2], "after") == 0);
 

@@ -1,0 +1,14 @@
+// cabi.h: what the C files of cabi/ share. Internal: not installed.
+#ifndef HPTLS_CABI_H
+#define HPTLS_CABI_H
+
+#include "state.h" // HPTLS_HIDDEN
+
+// Nonzero in a child of fork(): from then on no call may enter Go (fork.c).
+extern int hptls_in_forked_child HPTLS_HIDDEN;
+
+// Gives an ignored SIGPIPE back to the host once the Go runtime has taken
+// it over (sigpipe.c). Called from a constructor and again from Go's init.
+void hptls_restore_ignored_sigpipe(void);
+
+#endif
