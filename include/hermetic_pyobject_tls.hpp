@@ -47,6 +47,9 @@ class EnableHermeticPyObject {
 /// The version of the library loaded at run time, "MAJOR.MINOR.PATCH".
 inline const char* version() { return hermetic_pyobject_tls_version(); }
 
+/// MAJOR*10000 + MINOR*100 + PATCH of the library loaded at run time.
+inline unsigned version_number() { return hermetic_pyobject_tls_version_number(); }
+
 }  // namespace hermetic
 
 #endif  // HERMETIC_PYOBJECT_TLS_HPP

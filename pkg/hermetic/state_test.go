@@ -77,6 +77,7 @@ func TestThreadsDoNotSeeEachOther(t *testing.T) {
 			defer wg.Done()
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
+			defer hermetic.SetState(false) // the thread goes back to the pool clean
 			for j := 0; j < toggles; j++ {
 				want := (j+id)%2 == 0
 				hermetic.SetState(want)
@@ -85,7 +86,6 @@ func TestThreadsDoNotSeeEachOther(t *testing.T) {
 					return
 				}
 			}
-			hermetic.SetState(false)
 		}(i)
 	}
 	wg.Wait()

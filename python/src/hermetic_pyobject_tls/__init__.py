@@ -67,13 +67,10 @@ def _format_version(number: int) -> str:
 
 def _compatible(built: int, found: int) -> bool:
     """Whether a library with version number `found` serves a package built
-    for `built`: the same major version (and, while the major is 0, the same
-    minor), and not older than `built`."""
-    bmaj, bmin = built // 10000, built // 100 % 100
-    fmaj, fmin = found // 10000, found // 100 % 100
-    if fmaj != bmaj or (bmaj == 0 and fmin != bmin):
-        return False
-    return found >= built
+    for `built`: the same major version, and not older than `built`. It is
+    the rule of the library's SONAME (libhermetic_pyobject_tls.so.MAJOR) and
+    of its CMake package (SameMajorVersion)."""
+    return found // 10000 == built // 10000 and found >= built
 
 
 def _load() -> "tuple[ctypes.CDLL, str]":
@@ -117,7 +114,7 @@ def _load() -> "tuple[ctypes.CDLL, str]":
             f"hermetic_pyobject_tls: incompatible library {where}: it is version "
             f"{_format_version(found)} (number {found}), this package was built for "
             f"{_build_info.VERSION} (number {built}) and needs the same "
-            f"{'major.minor' if built < 10000 else 'major'} version, not older. {remedy}."
+            f"major version, not older. {remedy}."
         )
     for name in ("set_state", "get_state", "init_state", "have_state", "version"):
         if not hasattr(lib, "hermetic_pyobject_tls_" + name):
