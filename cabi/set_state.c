@@ -1,0 +1,20 @@
+// set_state.c: hermetic_pyobject_tls_set_state, defined apart from the public
+// header on purpose. The header declares a bool parameter; x86-64 and AArch64
+// pass a bool exactly as an unsigned char, in the low byte of a register.
+// Defined with unsigned char, no compiler may assume that byte is 0 or 1
+// (clang -O0 masks a bool parameter to its lowest bit, so 2 would read as
+// false), and a caller with an int prototype (ctypes without argtypes) that
+// passes 2, 255 or -1 gets true, as any nonzero value should.
+#include <stdint.h>
+
+#include "_cgo_export.h"
+#include "cabi.h"
+
+__attribute__((visibility("default"))) void hermetic_pyobject_tls_set_state(unsigned char state) {
+  uint32_t on = state != 0;
+  if (hptls_forked()) { // never enter Go in a forked child (fork.c)
+    hptls_store_thread_state(on);
+    return;
+  }
+  hptls_go_set_state(hptls_thread_state_address(), on);
+}
