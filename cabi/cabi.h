@@ -11,8 +11,4 @@ static inline int hptls_forked(void) {
   return __atomic_load_n(&hptls_in_forked_child, __ATOMIC_RELAXED);
 }
 
-// Gives an ignored SIGPIPE back to the host once the Go runtime has taken
-// it over (sigpipe.c). Called from a constructor and again from Go's init.
-void hptls_restore_ignored_sigpipe(void);
-
 #endif

@@ -7,7 +7,6 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include -I${SRCDIR}/../pkg/hermetic -DHERMETIC_PYOBJECT_TLS_BUILDING
 #include <stdint.h>
-void hptls_restore_ignored_sigpipe(void); // sigpipe.c
 */
 import "C"
 
@@ -38,12 +37,6 @@ func hptls_go_init_state() {
 // abort the host process. Neither export can panic today; this keeps it so.
 func containPanic() {
 	_ = recover()
-}
-
-// init runs once the runtime has installed its signal handlers: give an
-// ignored SIGPIPE back to the host (see sigpipe.c).
-func init() {
-	C.hptls_restore_ignored_sigpipe()
 }
 
 func main() {}

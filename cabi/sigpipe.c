@@ -28,10 +28,13 @@ static int is_ours(void *address) {
          there.dli_fbase == here.dli_fbase;
 }
 
-// Puts SIG_IGN back if SIGPIPE was ignored before the runtime started and
-// the handler in place is still the runtime's: a handler the host installed
-// since then stands. Safe to call more than once.
-void hptls_restore_ignored_sigpipe(void) {
+// Default priority: the runtime's initializer is a plain .init_array entry
+// of go.o, which the link puts before this file's, so this runs after the
+// runtime installed its handlers and dlopen() returns with SIG_IGN back in
+// place (c.test_signals_sigpipe_exec_at_once). SIG_IGN goes back only if
+// SIGPIPE was ignored before the runtime started and the handler in place
+// is still the runtime's: one the host installed since then stands.
+__attribute__((constructor)) static void restore_ignored_sigpipe(void) {
   struct sigaction now;
   if (!sigpipe_was_ignored || sigaction(SIGPIPE, NULL, &now) != 0) return;
   if (now.sa_handler == SIG_IGN || now.sa_handler == SIG_DFL || !is_ours((void *)now.sa_handler))
@@ -42,8 +45,3 @@ void hptls_restore_ignored_sigpipe(void) {
   sigemptyset(&ignore.sa_mask);
   sigaction(SIGPIPE, &ignore, NULL);
 }
-
-// Default priority: runs after the runtime's initializer in the shared
-// library, so dlopen() returns with SIG_IGN back in place. Go's init calls
-// the same function again, for link orders where this ran first.
-__attribute__((constructor)) static void restore_at_load(void) { hptls_restore_ignored_sigpipe(); }

@@ -172,6 +172,12 @@ def run_os_fork(n: int, child_timeout: float) -> List[str]:
                     failures.append("the parent's flag changed across fork")
             if i < n // 2 and h.have_state():
                 failures.append("a child's init_state reached the parent")
+    return failures + hammer_failures(hammer)
+
+
+def hammer_failures(hammer: "Hammer") -> List[str]:
+    """What went wrong in the threads that kept calling while we forked."""
+    failures = []
     if hammer.errors:
         failures.append(f"{hammer.errors} mismatches in the hammer threads")
     if hammer.calls < 100:
@@ -213,9 +219,7 @@ def run_mp_fork(n: int, child_timeout: float) -> List[str]:
                 failures.append("the parent's flag changed across fork")
             if i < n // 2 and h.have_state():
                 failures.append("a child's init_state reached the parent")
-    if hammer.errors:
-        failures.append(f"{hammer.errors} mismatches in the hammer threads")
-    return failures
+    return failures + hammer_failures(hammer)
 
 
 def main() -> int:
