@@ -10,7 +10,8 @@
 #     when something links it.
 # Both live in HERMETIC_PYOBJECT_TLS_LIBRARY_DIR (PROJECT_BINARY_DIR/lib).
 
-find_program(GO_EXECUTABLE go REQUIRED)
+# GO_EXECUTABLE, and a configure-time check of its version against go.mod.
+include("${CMAKE_CURRENT_LIST_DIR}/HermeticGoVersion.cmake")
 
 set(HERMETIC_PYOBJECT_TLS_LIBRARY_DIR "${PROJECT_BINARY_DIR}/lib")
 set(_hpt_soversion "${PROJECT_VERSION_MAJOR}")
