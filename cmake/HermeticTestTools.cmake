@@ -4,21 +4,58 @@
 # and CI) a missing test tool is a configure error instead, so a run can never
 # pass on fewer tests than the project has.
 #
-#   hermetic_test_tool_missing(WHAT <tool> TESTS <test names...> HINT <how to install>)
-#   hermetic_find_test_program(<VAR> NAMES <names...> TESTS <test names...> HINT <how to install>)
+#   hermetic_test_tool_missing(WHAT <tool> TESTS <test names...>
+#                              [HINT <how to install>] [PACKAGES <Debian packages...>])
+#     Reports the tool missing (a warning, or an error when strict). HINT
+#     defaults to the apt-get line for PACKAGES.
+#   hermetic_find_test_program(<VAR> NAMES <names...> TESTS <test names...>
+#                              [HINT <how to install>] [PACKAGES <Debian packages...>])
 #     find_program(<VAR>); when it finds nothing, hermetic_test_tool_missing().
 #     The caller registers its tests only if(<VAR>).
+#   hermetic_enable_test_cxx()
+#     A macro for the top-level CMakeLists.txt (enable_language() must run
+#     there): enables C++ when a C++ compiler is found. The library itself is
+#     C; only tests use C++.
+#   hermetic_test_needs_cxx(<VAR> TESTS <test names...>)
+#     <VAR> is TRUE when C++ is enabled; otherwise the C++ compiler is
+#     reported missing for TESTS.
+#   hermetic_test_tools_summary()
+#     At the end of the configure: one message with every missing tool, the
+#     tests left out and the one apt-get line that brings them all.
 #
 # Debian packages the tests use are listed in scripts/test-packages.txt, which
-# the test command installs.
+# the test command (scripts/test) installs; a PACKAGES name must be listed there.
 option(HERMETIC_PYOBJECT_TLS_STRICT_TESTS
        "Make a missing test-only tool a configure error instead of leaving its tests out" OFF)
 
+set(_hermetic_test_packages_file "${CMAKE_CURRENT_LIST_DIR}/../scripts/test-packages.txt")
+
 function(hermetic_test_tool_missing)
-  cmake_parse_arguments(arg "" "WHAT;HINT" "TESTS" ${ARGN})
-  string(REPLACE ";" ", " tests "${arg_TESTS}")
+  cmake_parse_arguments(arg "" "WHAT;HINT" "TESTS;PACKAGES" ${ARGN})
+  if(NOT arg_HINT)
+    if(arg_PACKAGES)
+      list(JOIN arg_PACKAGES " " pkgs)
+      set(arg_HINT "apt-get install ${pkgs} (Debian/Ubuntu; scripts/test installs it)")
+    else()
+      message(FATAL_ERROR "hermetic_test_tool_missing(${arg_WHAT}): give HINT or PACKAGES")
+    endif()
+  endif()
+  # Every package named here must be one the test command installs.
+  if(arg_PACKAGES)
+    file(STRINGS "${_hermetic_test_packages_file}" listed REGEX "^[a-z0-9]")
+    list(TRANSFORM listed REPLACE "[ \t#].*$" "")
+    foreach(p IN LISTS arg_PACKAGES)
+      if(NOT p IN_LIST listed)
+        message(FATAL_ERROR "hermetic_test_tool_missing(${arg_WHAT}): Debian package ${p} is not in "
+                            "scripts/test-packages.txt, so the test command would not install it")
+      endif()
+    endforeach()
+  endif()
+  list(JOIN arg_TESTS ", " tests)
   set(msg "${arg_WHAT} not found, so these tests are not registered: ${tests}. To get it: ${arg_HINT}")
   set_property(GLOBAL APPEND PROPERTY HERMETIC_MISSING_TEST_TOOLS "${arg_WHAT}")
+  set_property(GLOBAL APPEND PROPERTY HERMETIC_MISSING_TEST_PACKAGES ${arg_PACKAGES})
+  set_property(GLOBAL APPEND PROPERTY HERMETIC_UNREGISTERED_TESTS ${arg_TESTS})
   if(HERMETIC_PYOBJECT_TLS_STRICT_TESTS)
     message(SEND_ERROR "${msg} (HERMETIC_PYOBJECT_TLS_STRICT_TESTS is ON)")
   else()
@@ -27,10 +64,68 @@ function(hermetic_test_tool_missing)
 endfunction()
 
 function(hermetic_find_test_program var)
-  cmake_parse_arguments(arg "" "HINT" "NAMES;TESTS" ${ARGN})
+  cmake_parse_arguments(arg "" "HINT" "NAMES;TESTS;PACKAGES" ${ARGN})
   find_program(${var} NAMES ${arg_NAMES})
   if(NOT ${var})
     list(GET arg_NAMES 0 first)
-    hermetic_test_tool_missing(WHAT "${first}" TESTS ${arg_TESTS} HINT "${arg_HINT}")
+    set(extra)
+    if(arg_HINT)
+      list(APPEND extra HINT "${arg_HINT}")
+    endif()
+    if(arg_PACKAGES)
+      list(APPEND extra PACKAGES ${arg_PACKAGES})
+    endif()
+    hermetic_test_tool_missing(WHAT "${first}" TESTS ${arg_TESTS} ${extra})
+  endif()
+endfunction()
+
+macro(hermetic_enable_test_cxx)
+  include(CheckLanguage)
+  # check_language() keeps a compiler it did not find in the cache and never
+  # looks again: look again, a later run may have one (scripts/test installs g++).
+  if(DEFINED CMAKE_CXX_COMPILER AND NOT CMAKE_CXX_COMPILER)
+    unset(CMAKE_CXX_COMPILER CACHE)
+  endif()
+  check_language(CXX)
+  if(CMAKE_CXX_COMPILER)
+    enable_language(CXX)
+  endif()
+endmacro()
+
+function(hermetic_test_needs_cxx var)
+  cmake_parse_arguments(arg "" "" "TESTS" ${ARGN})
+  get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+  if("CXX" IN_LIST languages)
+    set(${var} TRUE PARENT_SCOPE)
+  else()
+    set(${var} FALSE PARENT_SCOPE)
+    hermetic_test_tool_missing(WHAT "a C++ compiler" TESTS ${arg_TESTS} PACKAGES g++)
+  endif()
+endfunction()
+
+function(hermetic_test_tools_summary)
+  get_property(tools GLOBAL PROPERTY HERMETIC_MISSING_TEST_TOOLS)
+  get_property(packages GLOBAL PROPERTY HERMETIC_MISSING_TEST_PACKAGES)
+  get_property(tests GLOBAL PROPERTY HERMETIC_UNREGISTERED_TESTS)
+  if(NOT tools)
+    message(STATUS "Test tools: all found, every test is registered")
+    return()
+  endif()
+  list(REMOVE_DUPLICATES tools)
+  list(REMOVE_DUPLICATES tests)
+  list(LENGTH tests ntests)
+  list(JOIN tools ", " tools)
+  list(JOIN tests ", " tests)
+  set(msg "Test tools missing: ${tools}. Tests not registered (${ntests}): ${tests}.")
+  if(packages)
+    list(REMOVE_DUPLICATES packages)
+    list(JOIN packages " " packages)
+    string(APPEND msg " On Debian/Ubuntu: apt-get install ${packages}.")
+  endif()
+  string(APPEND msg " scripts/test installs every package the tests need and runs them all.")
+  if(HERMETIC_PYOBJECT_TLS_STRICT_TESTS)
+    message(SEND_ERROR "${msg}")
+  else()
+    message(WARNING "${msg}")
   endif()
 endfunction()
