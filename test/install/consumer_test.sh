@@ -9,6 +9,7 @@
 #   HPT_WORK_DIR       scratch space; the prefix is HPT_WORK_DIR/prefix
 #   HPT_VERSION        PROJECT_VERSION
 #   HPT_LIBDIR         CMAKE_INSTALL_LIBDIR, HPT_INCLUDEDIR CMAKE_INSTALL_INCLUDEDIR
+#   HPT_LICENSEDIR     where LICENSE is installed (relative to the prefix)
 #   HPT_STATIC         ON when the static archive is built and installed
 #   HPT_CMAKE, HPT_GENERATOR, HPT_MAKE_PROGRAM, HPT_CC, HPT_CXX, HPT_GO, HPT_PKG_CONFIG
 set -euo pipefail
@@ -102,6 +103,13 @@ layout)
     [ -f "$libdir/pkgconfig/hermetic_pyobject_tls-static.pc" ] || fail "missing hermetic_pyobject_tls-static.pc"
   fi
   cmp "$includedir/hermetic_pyobject_tls.h" "$HPT_SOURCE_DIR/include/hermetic_pyobject_tls.h"
+  step "the licence: LICENSE installed, BSD-3-Clause named in the headers, .pc files and CMake package"
+  cmp "$prefix/$HPT_LICENSEDIR/LICENSE" "$HPT_SOURCE_DIR/LICENSE"
+  grep -q '^BSD 3-Clause License$' "$prefix/$HPT_LICENSEDIR/LICENSE" || fail "LICENSE is not the BSD 3-Clause text"
+  for f in "$includedir/hermetic_pyobject_tls.h" "$includedir/hermetic_pyobject_tls.hpp" \
+           "$libdir/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfig.cmake" "$libdir/pkgconfig"/*.pc; do
+    head -1 "$f" | grep -q 'SPDX-License-Identifier: BSD-3-Clause' || fail "$f: no SPDX-License-Identifier on its first line"
+  done
   cmp "$includedir/hermetic_pyobject_tls.hpp" "$HPT_SOURCE_DIR/include/hermetic_pyobject_tls.hpp"
   # The installed tree must not point back into the source or build trees.
   # (The scratch prefix itself lies in the build tree; the .pc names it.)
@@ -116,7 +124,8 @@ layout)
   rm -rf "$work/runtime"
   "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$work/runtime" --component Runtime ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
   got=$(cd "$work/runtime" && find . -type f -o -type l | sort | tr '\n' ' ')
-  [ "$got" = "./$HPT_LIBDIR/$name.so.$major ./$HPT_LIBDIR/$name.so.$HPT_VERSION " ] || fail "Runtime component: $got"
+  [ "$got" = "./$HPT_LIBDIR/$name.so.$major ./$HPT_LIBDIR/$name.so.$HPT_VERSION ./$HPT_LICENSEDIR/LICENSE " ] ||
+    fail "Runtime component: $got"
   step "DESTDIR staging: the .pc records the prefix, not DESTDIR"
   rm -rf "$work/destdir"
   DESTDIR=$work/destdir "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix /opt/hpt ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
@@ -204,6 +213,9 @@ find_package(HermeticPyObjectTLS $((major + 1)).0 CONFIG QUIET)
 if(HermeticPyObjectTLS_FOUND)
   message(FATAL_ERROR "version $((major + 1)).0 accepted")
 endif()
+if(NOT HermeticPyObjectTLS_LICENSE STREQUAL "BSD-3-Clause" OR NOT EXISTS "\${HermeticPyObjectTLS_LICENSE_FILE}")
+  message(FATAL_ERROR "licence: '\${HermeticPyObjectTLS_LICENSE}', file '\${HermeticPyObjectTLS_LICENSE_FILE}'")
+endif()
 get_target_property(soname HermeticPyObjectTLS::hermetic_pyobject_tls IMPORTED_SONAME)
 get_target_property(location HermeticPyObjectTLS::hermetic_pyobject_tls IMPORTED_LOCATION)
 message(STATUS "package checks passed: \${location} (SONAME \${soname})")
@@ -287,7 +299,7 @@ subdirectory | fetchcontent)
     "$HPT_CMAKE" --install "$work/build" --prefix "$work/app-with-lib" >/dev/null
     for f in "$HPT_LIBDIR/$name.so.$HPT_VERSION" "$HPT_LIBDIR/$name.so" "$HPT_INCLUDEDIR/hermetic_pyobject_tls.h" \
              "$HPT_LIBDIR/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfig.cmake" \
-             "$HPT_LIBDIR/pkgconfig/hermetic_pyobject_tls.pc" bin/consumer_c_static; do
+             "$HPT_LIBDIR/pkgconfig/hermetic_pyobject_tls.pc" "$HPT_LICENSEDIR/LICENSE" bin/consumer_c_static; do
       [ -e "$work/app-with-lib/$f" ] || fail "not installed: $f"
     done
   fi
