@@ -25,6 +25,35 @@ set(HERMETIC_PYOBJECT_TLS_INSTALL_LICENSEDIR "${CMAKE_INSTALL_DATADIR}/licenses/
 mark_as_advanced(HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR
                  HERMETIC_PYOBJECT_TLS_INSTALL_LICENSEDIR)
 
+# uninstall (top-level builds): `cmake --build <build> --target uninstall`
+# removes what the last install listed in install_manifest.txt, then the
+# directories that install created, if empty (hermetic_uninstall.cmake). For
+# the latter, the install script notes which of the directories below were
+# missing before its first rule and exist after its last one
+# (hermetic_install_dirs.cmake, run from the first and the last install rule).
+if(PROJECT_IS_TOP_LEVEL AND NOT TARGET uninstall)
+  set(_hpt_dirs_code
+      "set(HPT_DIRS_DESTINATIONS \"${CMAKE_INSTALL_LIBDIR};${CMAKE_INSTALL_INCLUDEDIR};\
+${HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR};${HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR};\
+${HERMETIC_PYOBJECT_TLS_INSTALL_LICENSEDIR}\")
+set(HPT_DIRS_RECORD \"${CMAKE_BINARY_DIR}/hermetic_install_dirs.txt\")
+")
+  install(CODE "${_hpt_dirs_code}set(HPT_DIRS_STEP before)
+include(\"${PROJECT_SOURCE_DIR}/cmake/hermetic_install_dirs.cmake\")" ALL_COMPONENTS)
+  # Deferred to the end of the top-level directory, after every other install
+  # rule (the subdirectories' included).
+  function(_hpt_install_dirs_after)
+    install(CODE "${_hpt_dirs_code}set(HPT_DIRS_STEP after)
+include(\"${PROJECT_SOURCE_DIR}/cmake/hermetic_install_dirs.cmake\")" ALL_COMPONENTS)
+  endfunction()
+  cmake_language(DEFER DIRECTORY "${PROJECT_SOURCE_DIR}" CALL _hpt_install_dirs_after)
+  add_custom_target(uninstall
+    COMMAND "${CMAKE_COMMAND}" "-DBUILD_DIR=${CMAKE_BINARY_DIR}"
+            -P "${PROJECT_SOURCE_DIR}/cmake/hermetic_uninstall.cmake"
+    COMMENT "Removing what the last install put in place (install_manifest.txt)"
+    VERBATIM)
+endif()
+
 # The build leaves the two links as symlinks; install(FILES) copies a
 # symlink as a symlink, so the installed tree has the same shape.
 install(FILES "${_hpt_real}" "${_hpt_soname_link}"
