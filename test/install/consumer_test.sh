@@ -340,10 +340,25 @@ uninstall)
   echo "uninstall: OK"
   ;;
 
-subdirectory | fetchcontent)
+subdirectory | fetchcontent | fetchcontent_url)
   args=(-DHERMETIC_PYOBJECT_TLS_SOURCE_DIR="$HPT_SOURCE_DIR" -DGO_EXECUTABLE="$HPT_GO")
-  [ "$case_" = fetchcontent ] && args+=(-DCONSUMER_FETCHCONTENT=ON)
+  [ "$case_" = subdirectory ] || args+=(-DCONSUMER_FETCHCONTENT=ON)
+  if [ "$case_" = fetchcontent_url ]; then
+    # A source tarball of the tree, fetched with FetchContent's URL form as
+    # README.md shows it: no CMP0135 (or any other) warning.
+    rm -rf "$work" && mkdir -p "$work"
+    tarball=$work/hermetic-pyobject-tls-$HPT_VERSION.tar.gz
+    tar -czf "$tarball" -C "$HPT_SOURCE_DIR" --exclude=./.git --exclude=./build --exclude='./build-*' \
+      --exclude=./.venv --transform "s|^\./|hermetic-pyobject-tls-$HPT_VERSION/|" .
+    args+=(-DCONSUMER_FETCHCONTENT_URL="file://$tarball" -DCONSUMER_FETCHCONTENT_URL_HASH="SHA256=$(sha256sum "$tarball" | cut -d' ' -f1)")
+  fi
   configure "$HPT_SOURCE_DIR/examples/consumer-subdirectory" "$work/build" "${args[@]}"
+  if [ "$case_" = fetchcontent_url ]; then
+    [ -f "$work/build/_deps/hermetic_pyobject_tls-src/include/hermetic_pyobject_tls.h" ] || fail "the tarball was not extracted"
+    if grep -nE "CMake (Deprecation )?Warning|CMP0135" "$work/build.configure.log"; then
+      fail "configuring with the URL form warns"
+    fi
+  fi
   build "$work/build"
   for p in consumer_c consumer_cxx; do
     run "$work/build/$p"
