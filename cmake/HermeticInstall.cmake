@@ -10,6 +10,7 @@
 #   <prefix>/<libdir>/cmake/HermeticPyObjectTLS/*.cmake           Development
 #   <prefix>/<libdir>/pkgconfig/hermetic_pyobject_tls.pc          Development
 #   <prefix>/<libdir>/pkgconfig/hermetic_pyobject_tls-static.pc   Development (the .a)
+#   <prefix>/<datadir>/licenses/hermetic_pyobject_tls/LICENSE     Runtime (BSD-3-Clause)
 #
 # Expects HermeticGoLibrary.cmake to have run (it sets _hpt_real and friends).
 
@@ -19,7 +20,39 @@ set(HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/Hermet
     CACHE STRING "Where to install the CMake config package, relative to the prefix")
 set(HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     CACHE STRING "Where to install hermetic_pyobject_tls.pc, relative to the prefix")
-mark_as_advanced(HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR)
+set(HERMETIC_PYOBJECT_TLS_INSTALL_LICENSEDIR "${CMAKE_INSTALL_DATADIR}/licenses/hermetic_pyobject_tls"
+    CACHE STRING "Where to install LICENSE, relative to the prefix")
+mark_as_advanced(HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR
+                 HERMETIC_PYOBJECT_TLS_INSTALL_LICENSEDIR)
+
+# uninstall (top-level builds): `cmake --build <build> --target uninstall`
+# removes what the last install listed in install_manifest.txt, then the
+# directories that install created, if empty (hermetic_uninstall.cmake). For
+# the latter, the install script notes which of the directories below were
+# missing before its first rule and exist after its last one
+# (hermetic_install_dirs.cmake, run from the first and the last install rule).
+if(PROJECT_IS_TOP_LEVEL AND NOT TARGET uninstall)
+  set(_hpt_dirs_code
+      "set(HPT_DIRS_DESTINATIONS \"${CMAKE_INSTALL_LIBDIR};${CMAKE_INSTALL_INCLUDEDIR};\
+${HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR};${HERMETIC_PYOBJECT_TLS_INSTALL_PKGCONFIGDIR};\
+${HERMETIC_PYOBJECT_TLS_INSTALL_LICENSEDIR}\")
+set(HPT_DIRS_RECORD \"${CMAKE_BINARY_DIR}/hermetic_install_dirs.txt\")
+")
+  install(CODE "${_hpt_dirs_code}set(HPT_DIRS_STEP before)
+include(\"${PROJECT_SOURCE_DIR}/cmake/hermetic_install_dirs.cmake\")" ALL_COMPONENTS)
+  # Deferred to the end of the top-level directory, after every other install
+  # rule (the subdirectories' included).
+  function(_hpt_install_dirs_after)
+    install(CODE "${_hpt_dirs_code}set(HPT_DIRS_STEP after)
+include(\"${PROJECT_SOURCE_DIR}/cmake/hermetic_install_dirs.cmake\")" ALL_COMPONENTS)
+  endfunction()
+  cmake_language(DEFER DIRECTORY "${PROJECT_SOURCE_DIR}" CALL _hpt_install_dirs_after)
+  add_custom_target(uninstall
+    COMMAND "${CMAKE_COMMAND}" "-DBUILD_DIR=${CMAKE_BINARY_DIR}"
+            -P "${PROJECT_SOURCE_DIR}/cmake/hermetic_uninstall.cmake"
+    COMMENT "Removing what the last install put in place (install_manifest.txt)"
+    VERBATIM)
+endif()
 
 # The build leaves the two links as symlinks; install(FILES) copies a
 # symlink as a symlink, so the installed tree has the same shape.
@@ -30,6 +63,9 @@ install(FILES "${_hpt_dev_link}"
 if(HERMETIC_PYOBJECT_TLS_BUILD_STATIC)
   install(FILES "${_hpt_archive}" DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT Development)
 endif()
+# The licence goes wherever the library goes: whoever ships the binary ships it.
+install(FILES "${PROJECT_SOURCE_DIR}/LICENSE"
+        DESTINATION "${HERMETIC_PYOBJECT_TLS_INSTALL_LICENSEDIR}" COMPONENT Runtime)
 install(FILES "${PROJECT_SOURCE_DIR}/include/hermetic_pyobject_tls.h"
               "${PROJECT_SOURCE_DIR}/include/hermetic_pyobject_tls.hpp"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT Development)
@@ -42,7 +78,7 @@ configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/HermeticPyObjectTLSConfig.cmake.in"
   "${_hpt_pkg_dir}/HermeticPyObjectTLSConfig.cmake"
   INSTALL_DESTINATION "${HERMETIC_PYOBJECT_TLS_INSTALL_CMAKEDIR}"
-  PATH_VARS CMAKE_INSTALL_LIBDIR CMAKE_INSTALL_INCLUDEDIR)
+  PATH_VARS CMAKE_INSTALL_LIBDIR CMAKE_INSTALL_INCLUDEDIR HERMETIC_PYOBJECT_TLS_INSTALL_LICENSEDIR)
 write_basic_package_version_file(
   "${_hpt_pkg_dir}/HermeticPyObjectTLSConfigVersion.cmake"
   VERSION "${PROJECT_VERSION}"

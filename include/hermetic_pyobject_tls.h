@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * hermetic_pyobject_tls.h: the C ABI of hermetic-pyobject-tls.
  *

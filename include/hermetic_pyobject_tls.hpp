@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // hermetic_pyobject_tls.hpp: header-only C++ API over the C ABI in
 // hermetic_pyobject_tls.h, shaped like PyTorch's c10::impl::HermeticPyObjectTLS
 // and c10::impl::EnableHermeticPyObject. Needs C++11.

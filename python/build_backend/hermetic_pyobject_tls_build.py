@@ -37,6 +37,7 @@ PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(PYTHON_DIR)
 HEADER = os.path.join(ROOT, "include", "hermetic_pyobject_tls.h")
 BUILD_SCRIPT = os.path.join(ROOT, "scripts", "build-library.sh")
+LICENSE_FILE = os.path.join(ROOT, "LICENSE")
 PACKAGE = "hermetic_pyobject_tls"
 PACKAGE_SRC = os.path.join(PYTHON_DIR, "src", PACKAGE)
 LIBRARY_STEM = "libhermetic_pyobject_tls.so"
@@ -44,7 +45,7 @@ LIBRARY_STEM = "libhermetic_pyobject_tls.so"
 # The [project] keys this backend understands; anything else is an error,
 # so that nothing written in pyproject.toml is silently dropped.
 _KNOWN_PROJECT_KEYS = {
-    "name", "dynamic", "description", "readme", "requires-python", "classifiers",
+    "name", "dynamic", "description", "readme", "requires-python", "classifiers", "license",
 }
 
 
@@ -97,10 +98,17 @@ def _project() -> Dict[str, Any]:
 def _metadata(version: str) -> str:
     project = _project()
     lines = [
-        "Metadata-Version: 2.1",
+        "Metadata-Version: 2.4",
         f"Name: {project['name']}",
         f"Version: {version}",
     ]
+    # PEP 639: an SPDX expression, and the repository's LICENSE, which the
+    # wheel carries as .dist-info/licenses/LICENSE.
+    license_ = project.get("license")
+    if not isinstance(license_, str):
+        raise BuildError('pyproject.toml: license must be an SPDX expression string (license = "BSD-3-Clause")')
+    lines.append(f"License-Expression: {license_}")
+    lines.append("License-File: LICENSE")
     if "description" in project:
         lines.append(f"Summary: {project['description']}")
     if "requires-python" in project:
@@ -116,6 +124,14 @@ def _metadata(version: str) -> str:
         with open(os.path.join(PYTHON_DIR, readme), encoding="utf-8") as f:
             body = "\n" + f.read()
     return "\n".join(lines) + "\n" + body
+
+
+def _license_text() -> bytes:
+    try:
+        with open(LICENSE_FILE, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise BuildError(f"cannot read {LICENSE_FILE} ({e}); build from a clone of the whole repository") from None
 
 
 def _platform_tag() -> str:
@@ -235,6 +251,7 @@ def build_wheel(
 
     dist_info = _dist_info_name(version)
     files.append((f"{dist_info}/METADATA", _metadata(version).encode(), 0o644))
+    files.append((f"{dist_info}/licenses/LICENSE", _license_text(), 0o644))
     files.append((f"{dist_info}/WHEEL", _wheel_file().encode(), 0o644))
     record = "\n".join(_record_line(a, d) for a, d, _ in files)
     record += f"\n{dist_info}/RECORD,,\n"

@@ -2,13 +2,14 @@
 # consumer_test.sh CASE: one step of the install-and-consume tests.
 #
 # Cases: install (the fixture: cmake --install into a fresh prefix), layout,
-# versions, cmake, static, pkgconfig, subdirectory, fetchcontent.
+# versions, cmake, static, pkgconfig, uninstall, subdirectory, fetchcontent.
 # Environment (set by test/install/CMakeLists.txt):
 #   HPT_BUILD_DIR      the library's build tree (already built), HPT_CONFIG its build type
 #   HPT_SOURCE_DIR     the library's source tree
 #   HPT_WORK_DIR       scratch space; the prefix is HPT_WORK_DIR/prefix
 #   HPT_VERSION        PROJECT_VERSION
 #   HPT_LIBDIR         CMAKE_INSTALL_LIBDIR, HPT_INCLUDEDIR CMAKE_INSTALL_INCLUDEDIR
+#   HPT_LICENSEDIR     where LICENSE is installed (relative to the prefix)
 #   HPT_STATIC         ON when the static archive is built and installed
 #   HPT_CMAKE, HPT_GENERATOR, HPT_MAKE_PROGRAM, HPT_CC, HPT_CXX, HPT_GO, HPT_PKG_CONFIG
 set -euo pipefail
@@ -102,6 +103,13 @@ layout)
     [ -f "$libdir/pkgconfig/hermetic_pyobject_tls-static.pc" ] || fail "missing hermetic_pyobject_tls-static.pc"
   fi
   cmp "$includedir/hermetic_pyobject_tls.h" "$HPT_SOURCE_DIR/include/hermetic_pyobject_tls.h"
+  step "the licence: LICENSE installed, BSD-3-Clause named in the headers, .pc files and CMake package"
+  cmp "$prefix/$HPT_LICENSEDIR/LICENSE" "$HPT_SOURCE_DIR/LICENSE"
+  grep -q '^BSD 3-Clause License$' "$prefix/$HPT_LICENSEDIR/LICENSE" || fail "LICENSE is not the BSD 3-Clause text"
+  for f in "$includedir/hermetic_pyobject_tls.h" "$includedir/hermetic_pyobject_tls.hpp" \
+           "$libdir/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfig.cmake" "$libdir/pkgconfig"/*.pc; do
+    head -1 "$f" | grep -q 'SPDX-License-Identifier: BSD-3-Clause' || fail "$f: no SPDX-License-Identifier on its first line"
+  done
   cmp "$includedir/hermetic_pyobject_tls.hpp" "$HPT_SOURCE_DIR/include/hermetic_pyobject_tls.hpp"
   # The installed tree must not point back into the source or build trees.
   # (The scratch prefix itself lies in the build tree; the .pc names it.)
@@ -116,7 +124,8 @@ layout)
   rm -rf "$work/runtime"
   "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$work/runtime" --component Runtime ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
   got=$(cd "$work/runtime" && find . -type f -o -type l | sort | tr '\n' ' ')
-  [ "$got" = "./$HPT_LIBDIR/$name.so.$major ./$HPT_LIBDIR/$name.so.$HPT_VERSION " ] || fail "Runtime component: $got"
+  [ "$got" = "./$HPT_LIBDIR/$name.so.$major ./$HPT_LIBDIR/$name.so.$HPT_VERSION ./$HPT_LICENSEDIR/LICENSE " ] ||
+    fail "Runtime component: $got"
   step "DESTDIR staging: the .pc records the prefix, not DESTDIR"
   rm -rf "$work/destdir"
   DESTDIR=$work/destdir "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix /opt/hpt ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
@@ -204,6 +213,9 @@ find_package(HermeticPyObjectTLS $((major + 1)).0 CONFIG QUIET)
 if(HermeticPyObjectTLS_FOUND)
   message(FATAL_ERROR "version $((major + 1)).0 accepted")
 endif()
+if(NOT HermeticPyObjectTLS_LICENSE STREQUAL "BSD-3-Clause" OR NOT EXISTS "\${HermeticPyObjectTLS_LICENSE_FILE}")
+  message(FATAL_ERROR "licence: '\${HermeticPyObjectTLS_LICENSE}', file '\${HermeticPyObjectTLS_LICENSE_FILE}'")
+endif()
 get_target_property(soname HermeticPyObjectTLS::hermetic_pyobject_tls IMPORTED_SONAME)
 get_target_property(location HermeticPyObjectTLS::hermetic_pyobject_tls IMPORTED_LOCATION)
 message(STATUS "package checks passed: \${location} (SONAME \${soname})")
@@ -263,10 +275,90 @@ pkgconfig)
   echo "pkg-config consumer: OK"
   ;;
 
-subdirectory | fetchcontent)
+uninstall)
+  # A prefix with things of its own in the directories install uses and next
+  # to them: after install and uninstall it is exactly as it was, also the
+  # empty directory that existed before (share/licenses); what install
+  # created (lib/cmake/HermeticPyObjectTLS, lib/pkgconfig, ...) is gone.
+  # (A prefix of its own: the fixture's prefix stays for the other tests.)
+  rm -rf "$work"
+  p=$work/prefix
+  mkdir -p "$p/$HPT_LIBDIR/cmake/Other" "$p/$HPT_INCLUDEDIR" "$p/share/licenses" "$p/bin"
+  echo "other's config" >"$p/$HPT_LIBDIR/cmake/Other/OtherConfig.cmake"
+  echo "other's header" >"$p/$HPT_INCLUDEDIR/other.h"
+  ln -s ../include/other.h "$p/bin/link-of-other"
+  # snapshot DIR: every path under DIR with its type, and each file's content.
+  snapshot() { (cd "$1" && find . -printf '%y %p\n' | sort && find . -type f | sort | xargs -r cat); }
+  snapshot "$p" >"$work/before.txt"
+  uninstall() { "$HPT_CMAKE" --build "$HPT_BUILD_DIR" --target uninstall | tee "$work/uninstall.log"; }
+  step "install into $p, which has files of its own"
+  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$p" ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
+  installed=$(grep -c . "$HPT_BUILD_DIR/install_manifest.txt")
+  [ -f "$p/$HPT_LIBDIR/$name.so.$HPT_VERSION" ] && [ -f "$p/$HPT_LICENSEDIR/LICENSE" ] || fail "install did not install"
+  step "cmake --build --target uninstall"
+  uninstall
+  grep -q "uninstall: $installed files removed, 0 already absent" "$work/uninstall.log" || fail "not all $installed files removed"
+  snapshot "$p" >"$work/after.txt"
+  diff -u "$work/before.txt" "$work/after.txt" || fail "the prefix differs from what it was before install"
+  step "uninstall again: nothing left to remove, nothing else touched"
+  uninstall
+  grep -q "uninstall: 0 files removed, $installed already absent" "$work/uninstall.log" || fail "second uninstall"
+  snapshot "$p" >"$work/after.txt"
+  diff -u "$work/before.txt" "$work/after.txt" || fail "the second uninstall changed the prefix"
+
+  step "into an empty prefix, installed twice: only the prefix itself stays"
+  rm -rf "$p" && mkdir -p "$p"
+  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$p" ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
+  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$p" ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
+  uninstall >/dev/null
+  [ -d "$p" ] || fail "uninstall removed the prefix"
+  left=$(cd "$p" && find . -mindepth 1)
+  [ -z "$left" ] || fail "left behind: $left"
+
+  step "DESTDIR staging: uninstall removes from the staged tree"
+  DESTDIR=$work/destdir "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix /opt/hpt ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
+  [ -f "$work/destdir/opt/hpt/$HPT_LIBDIR/$name.so.$HPT_VERSION" ] || fail "DESTDIR install did not install"
+  if DESTDIR=$work/elsewhere uninstall >/dev/null 2>&1; then fail "uninstall under another DESTDIR succeeded"; fi
+  [ -f "$work/destdir/opt/hpt/$HPT_LIBDIR/$name.so.$HPT_VERSION" ] || fail "a refused uninstall removed files"
+  uninstall >/dev/null
+  left=$(cd "$work/destdir" && find . -mindepth 1 | sort | tr '\n' ' ')
+  [ "$left" = "./opt ./opt/hpt " ] || fail "DESTDIR uninstall left: $left"
+
+  step "the Runtime component alone, removed with COMPONENT=Runtime"
+  rm -rf "$p" && mkdir -p "$p"
+  "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$p" --component Runtime ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
+  "$HPT_CMAKE" -DBUILD_DIR="$HPT_BUILD_DIR" -DCOMPONENT=Runtime -P "$HPT_SOURCE_DIR/cmake/hermetic_uninstall.cmake"
+  left=$(cd "$p" && find . -mindepth 1)
+  [ -z "$left" ] || fail "Runtime uninstall left: $left"
+
+  step "a build tree that installed nothing: a clear error, nothing removed"
+  mkdir -p "$work/empty-build"
+  if out=$("$HPT_CMAKE" -DBUILD_DIR="$work/empty-build" -P "$HPT_SOURCE_DIR/cmake/hermetic_uninstall.cmake" 2>&1); then
+    fail "uninstall without a manifest succeeded"
+  fi
+  tr -s " \n" "  " <<<"$out" | grep -q "install_manifest.txt does not exist: nothing was installed" || fail "unclear error: $out"
+  echo "uninstall: OK"
+  ;;
+
+subdirectory | fetchcontent | fetchcontent_url)
   args=(-DHERMETIC_PYOBJECT_TLS_SOURCE_DIR="$HPT_SOURCE_DIR" -DGO_EXECUTABLE="$HPT_GO")
-  [ "$case_" = fetchcontent ] && args+=(-DCONSUMER_FETCHCONTENT=ON)
+  [ "$case_" = subdirectory ] || args+=(-DCONSUMER_FETCHCONTENT=ON)
+  if [ "$case_" = fetchcontent_url ]; then
+    # A source tarball of the tree, fetched with FetchContent's URL form as
+    # README.md shows it: no CMP0135 (or any other) warning.
+    rm -rf "$work" && mkdir -p "$work"
+    tarball=$work/hermetic-pyobject-tls-$HPT_VERSION.tar.gz
+    tar -czf "$tarball" -C "$HPT_SOURCE_DIR" --exclude=./.git --exclude=./build --exclude='./build-*' \
+      --exclude=./.venv --transform "s|^\./|hermetic-pyobject-tls-$HPT_VERSION/|" .
+    args+=(-DCONSUMER_FETCHCONTENT_URL="file://$tarball" -DCONSUMER_FETCHCONTENT_URL_HASH="SHA256=$(sha256sum "$tarball" | cut -d' ' -f1)")
+  fi
   configure "$HPT_SOURCE_DIR/examples/consumer-subdirectory" "$work/build" "${args[@]}"
+  if [ "$case_" = fetchcontent_url ]; then
+    [ -f "$work/build/_deps/hermetic_pyobject_tls-src/include/hermetic_pyobject_tls.h" ] || fail "the tarball was not extracted"
+    if grep -nE "CMake (Deprecation )?Warning|CMP0135" "$work/build.configure.log"; then
+      fail "configuring with the URL form warns"
+    fi
+  fi
   build "$work/build"
   for p in consumer_c consumer_cxx; do
     run "$work/build/$p"
@@ -287,7 +379,7 @@ subdirectory | fetchcontent)
     "$HPT_CMAKE" --install "$work/build" --prefix "$work/app-with-lib" >/dev/null
     for f in "$HPT_LIBDIR/$name.so.$HPT_VERSION" "$HPT_LIBDIR/$name.so" "$HPT_INCLUDEDIR/hermetic_pyobject_tls.h" \
              "$HPT_LIBDIR/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfig.cmake" \
-             "$HPT_LIBDIR/pkgconfig/hermetic_pyobject_tls.pc" bin/consumer_c_static; do
+             "$HPT_LIBDIR/pkgconfig/hermetic_pyobject_tls.pc" "$HPT_LICENSEDIR/LICENSE" bin/consumer_c_static; do
       [ -e "$work/app-with-lib/$f" ] || fail "not installed: $f"
     done
   fi

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Per-OS-thread "hermetic mode" (PyTorch's c10::impl::HermeticPyObjectTLS).
 
 A thin ctypes layer over libhermetic_pyobject_tls.so (a Go library with a C

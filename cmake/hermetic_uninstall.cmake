@@ -1,0 +1,100 @@
+# cmake -DBUILD_DIR=<build tree> [-DCOMPONENT=<component>] -P hermetic_uninstall.cmake
+#
+# What the `uninstall` target runs. It removes exactly the files that the last
+# `cmake --install` (or the `install` target) of BUILD_DIR listed in
+# install_manifest.txt (install_manifest_<COMPONENT>.txt for
+# `cmake --install --component <COMPONENT>`), under the DESTDIR that install
+# had (recorded in hermetic_install_dirs.txt: the manifest omits it), then the directories that install created (hermetic_install_dirs.txt,
+# written by hermetic_install_dirs.cmake), deepest first, each only if it is
+# empty. The prefix itself and directories that existed before the install
+# stay, empty or not.
+if(NOT DEFINED BUILD_DIR)
+  message(FATAL_ERROR "hermetic_uninstall.cmake: -DBUILD_DIR=<build tree> is required")
+endif()
+set(_suffix "")
+if(COMPONENT)
+  set(_suffix "_${COMPONENT}")
+endif()
+set(manifest "${BUILD_DIR}/install_manifest${_suffix}.txt")
+set(record "${BUILD_DIR}/hermetic_install_dirs${_suffix}.txt")
+if(NOT EXISTS "${manifest}")
+  message(FATAL_ERROR "uninstall: ${manifest} does not exist: nothing was installed from this build tree "
+                      "(it is written by cmake --install ${BUILD_DIR})")
+endif()
+
+# The record of the same install: its DESTDIR and the directories it created.
+set(dirs)
+set(root)
+set(destdir "$ENV{DESTDIR}")
+if(EXISTS "${record}")
+  file(STRINGS "${record}" dirs)
+  list(POP_FRONT dirs root destdir_line)
+  if(NOT destdir_line MATCHES "^destdir=(.*)$")
+    message(FATAL_ERROR "uninstall: ${record} is not a record of this project's install; nothing removed")
+  endif()
+  set(destdir "${CMAKE_MATCH_1}")
+  if(DEFINED ENV{DESTDIR} AND NOT "$ENV{DESTDIR}" STREQUAL destdir)
+    message(FATAL_ERROR "uninstall: DESTDIR is '$ENV{DESTDIR}' but the install used '${destdir}'; "
+                        "nothing removed (unset DESTDIR: uninstall uses the install's)")
+  endif()
+endif()
+if(NOT destdir STREQUAL "")
+  message(STATUS "DESTDIR: ${destdir}")
+endif()
+
+file(STRINGS "${manifest}" files)
+set(removed 0)
+set(absent 0)
+foreach(f IN LISTS files)
+  if(f STREQUAL "")
+    continue()
+  endif()
+  if(NOT IS_ABSOLUTE "${f}")
+    message(FATAL_ERROR "uninstall: ${manifest} lists a relative path '${f}'; nothing more removed")
+  endif()
+  set(f "${destdir}${f}")
+  if(IS_SYMLINK "${f}" OR EXISTS "${f}")
+    if(IS_DIRECTORY "${f}" AND NOT IS_SYMLINK "${f}")
+      message(FATAL_ERROR "uninstall: ${f} is a directory, not an installed file; nothing more removed")
+    endif()
+    message(STATUS "Removing: ${f}")
+    file(REMOVE "${f}")
+    if(IS_SYMLINK "${f}" OR EXISTS "${f}")
+      message(FATAL_ERROR "uninstall: could not remove ${f}")
+    endif()
+    math(EXPR removed "${removed} + 1")
+  else()
+    message(STATUS "Not present: ${f}")
+    math(EXPR absent "${absent} + 1")
+  endif()
+endforeach()
+
+set(dirs_removed 0)
+if(EXISTS "${record}")
+  # Deepest first: a directory's path is longer than its parent's.
+  set(by_length)
+  foreach(d IN LISTS dirs)
+    string(LENGTH "${d}" n)
+    math(EXPR n "100000 + ${n}")
+    list(APPEND by_length "${n}|${d}")
+  endforeach()
+  list(SORT by_length COMPARE NATURAL ORDER DESCENDING)
+  foreach(entry IN LISTS by_length)
+    string(REGEX REPLACE "^[0-9]+\\|" "" d "${entry}")
+    if(NOT IS_ABSOLUTE "${d}" OR d STREQUAL "/" OR "root=${d}" STREQUAL root)
+      continue() # never the prefix, never a relative path
+    endif()
+    if(IS_DIRECTORY "${d}" AND NOT IS_SYMLINK "${d}")
+      # rmdir removes a directory only when it is empty.
+      execute_process(COMMAND rmdir -- "${d}" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+      if(rc EQUAL 0)
+        message(STATUS "Removing empty directory: ${d}")
+        math(EXPR dirs_removed "${dirs_removed} + 1")
+      else()
+        message(STATUS "Keeping directory (not empty): ${d}")
+      endif()
+    endif()
+  endforeach()
+  file(REMOVE "${record}")
+endif()
+message(STATUS "uninstall: ${removed} files removed, ${absent} already absent, ${dirs_removed} directories removed")
