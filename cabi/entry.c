@@ -19,6 +19,13 @@ void hermetic_pyobject_tls_init_state(void) {
     hptls_store_have_state();
     return;
   }
+  if (!hptls_bound) { // first entry: keep the caller's signal mask (hostsignals.c)
+    sigset_t mask;
+    int saved = hptls_mask_save(&mask);
+    hptls_go_init_state();
+    hptls_mask_restore(saved, &mask);
+    return;
+  }
   hptls_go_init_state();
 }
 

@@ -8,6 +8,13 @@
 
 int hptls_in_forked_child;
 
+// The static archive links a member only when something refers to it; every
+// entry point refers to this file, and this file to the ones that act on
+// their own (constructors), so that a static link gets them too.
+extern const char hptls_link_hostsignals, hptls_link_sigpipe;
+__attribute__((used)) static const char *const hptls_link_members[] = {&hptls_link_hostsignals,
+                                                                        &hptls_link_sigpipe};
+
 // Go's cgo runtime: the pointer through which a thread-exit destructor
 // (pthread_key_destructor in runtime/cgo/gcc_libinit.c) enters Go to give
 // back the runtime M bound to a C thread that once called Go. A thread that

@@ -16,5 +16,12 @@ __attribute__((visibility("default"))) void hermetic_pyobject_tls_set_state(unsi
     hptls_store_thread_state(on);
     return;
   }
+  if (__builtin_expect(!hptls_bound, 0)) { // first entry: keep the caller's signal mask
+    sigset_t mask;
+    int saved = hptls_mask_save(&mask);
+    hptls_go_set_state(hptls_thread_state_address(), on);
+    hptls_mask_restore(saved, &mask);
+    return;
+  }
   hptls_go_set_state(hptls_thread_state_address(), on);
 }
