@@ -9,18 +9,19 @@
 // Nonzero in a child of fork(): from then on no call may enter Go (fork.c).
 extern int hptls_in_forked_child HPTLS_HIDDEN;
 
-// Points to a word that is nonzero in the process that loaded the library:
-// a MADV_WIPEONFORK page, which every child reads as zero however it was
-// made (fork, _Fork, clone without CLONE_VM), whatever ran before our
-// pthread_atfork handler (fork.c).
+// Points to a word that is nonzero once writes may enter Go: zero before
+// the Go runtime's initializer ran, and zero in any child process (a
+// MADV_WIPEONFORK page: fork, _Fork, clone without CLONE_VM), whatever ran
+// before our pthread_atfork handler (fork.c).
 extern const volatile uint32_t *hptls_alive HPTLS_HIDDEN;
-int hptls_note_forked_child(void) HPTLS_HIDDEN;
+int hptls_stay_in_c_slow(void) HPTLS_HIDDEN;
 
-// Writes only: reads never need it.
-static inline int hptls_forked(void) {
+// Whether a write must be served in C, without entering Go (writes only:
+// reads never need it).
+static inline int hptls_stay_in_c(void) {
   if (__builtin_expect(*hptls_alive != 0 && !__atomic_load_n(&hptls_in_forked_child, __ATOMIC_RELAXED), 1))
     return 0;
-  return hptls_note_forked_child();
+  return hptls_stay_in_c_slow();
 }
 
 // Nonzero once the calling thread has entered Go: its first entry binds a Go

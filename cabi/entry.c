@@ -1,6 +1,7 @@
 // entry.c: the public C entry points (the libtailscale pattern: a small C
 // file over the Go exports). Reads are served here from the storage that
-// pkg/hermetic declares; writes go to Go, except in a forked child, where
+// pkg/hermetic declares; writes go to Go, except before the runtime started
+// (static archive, fork.c) and in a forked child, where
 // the Go runtime must not be entered (fork.c, docs/design.md).
 
 #include "_cgo_export.h"
@@ -15,7 +16,7 @@ bool hermetic_pyobject_tls_get_state(void) {
 }
 
 void hermetic_pyobject_tls_init_state(void) {
-  if (hptls_forked()) {
+  if (hptls_stay_in_c()) {
     hptls_store_have_state();
     return;
   }

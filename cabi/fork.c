@@ -32,15 +32,22 @@ static void on_fork_child(void) {
 
 // The atfork handler alone is not enough: a host's child handler registered
 // before ours runs first (and may write), and _Fork() or a raw clone() run
-// no handler at all. The word below is in a MADV_WIPEONFORK page (Linux
-// 4.14): the kernel gives a child a zeroed copy, so a write sees that it runs
-// in a new process on its own. Until the constructor ran (or if the kernel
-// refuses), it points to a static 1 and only the atfork handler tells.
-static const uint32_t always_alive = 1;
-const volatile uint32_t *hptls_alive = &always_alive;
+// no handler at all. The word hptls_alive points to is in a MADV_WIPEONFORK
+// page (Linux 4.14): the kernel gives a child a zeroed copy, so a write sees
+// that it runs in a new process on its own. If the kernel refuses, it points
+// to a static 1 and only the atfork handler tells.
+//
+// Before the Go runtime's initializer has run, it points to a static 0: a
+// write then (from a .preinit_array entry or an early constructor of a host
+// linked with the static archive) has no runtime to enter, and nothing else
+// runs yet, so it is served here in C, like a write in a forked child.
+static const uint32_t not_started = 0, always_alive = 1;
+const volatile uint32_t *hptls_alive = &not_started;
 
-int hptls_note_forked_child(void) {
-  if (*hptls_alive != 0 && !__atomic_load_n(&hptls_in_forked_child, __ATOMIC_RELAXED)) return 0;
+int hptls_stay_in_c_slow(void) {
+  const volatile uint32_t *alive = __atomic_load_n(&hptls_alive, __ATOMIC_ACQUIRE);
+  if (alive == &not_started) return 1;
+  if (*alive != 0 && !__atomic_load_n(&hptls_in_forked_child, __ATOMIC_RELAXED)) return 0;
   on_fork_child();
   return 1;
 }
@@ -49,14 +56,24 @@ int hptls_note_forked_child(void) {
 // threads, so that no fork can fall between the two.
 __attribute__((constructor(101))) static void register_fork_handler(void) {
   pthread_atfork(NULL, NULL, on_fork_child);
+}
+
+// Priority 103: after the Go runtime's initializer in the static archive,
+// where scripts/finish-archive.sh gives it priority 102. (In the shared
+// library it runs before the runtime's plain .init_array entry, but no host
+// code can run between the two.) From here on writes enter Go.
+__attribute__((constructor(103))) static void runtime_started(void) {
+  const volatile uint32_t *alive = &always_alive;
   long size = sysconf(_SC_PAGESIZE);
-  void *page = mmap(NULL, size > 0 ? (size_t)size : 4096, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (page == MAP_FAILED) return;
-  if (madvise(page, size > 0 ? (size_t)size : 4096, MADV_WIPEONFORK) != 0) {
-    munmap(page, size > 0 ? (size_t)size : 4096);
-    return;
+  size_t len = size > 0 ? (size_t)size : 4096;
+  void *page = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (page != MAP_FAILED) {
+    if (madvise(page, len, MADV_WIPEONFORK) == 0) {
+      *(volatile uint32_t *)page = 1;
+      alive = page;
+    } else {
+      munmap(page, len);
+    }
   }
-  *(volatile uint32_t *)page = 1;
-  __atomic_store_n(&hptls_alive, (const volatile uint32_t *)page, __ATOMIC_RELEASE);
+  __atomic_store_n(&hptls_alive, alive, __ATOMIC_RELEASE);
 }

@@ -12,7 +12,7 @@
 
 __attribute__((visibility("default"))) void hermetic_pyobject_tls_set_state(unsigned char state) {
   uint32_t on = state != 0;
-  if (hptls_forked()) { // never enter Go in a forked child (fork.c)
+  if (hptls_stay_in_c()) { // a forked child, or the runtime not started yet (fork.c)
     hptls_store_thread_state(on);
     return;
   }

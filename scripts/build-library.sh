@@ -8,7 +8,8 @@
 #            plus cgo's export header as hermetic_pyobject_tls_cgo_export.h.
 #   archive: OUTDIR/libhermetic_pyobject_tls.a (Go runtime included) and
 #            its cgo export header as hermetic_pyobject_tls_cgo_export_archive.h.
-# Environment: GO (default: go), CC (default: Go's choice).
+# Environment: GO (default: go), CC (default: Go's choice); for the archive
+# also OBJCOPY, AR (default: objcopy, ar; see scripts/finish-archive.sh).
 set -eu
 
 usage() { echo "usage: $0 shared|archive OUTDIR" >&2; exit 2; }
@@ -49,7 +50,7 @@ archive)
   "$go" build -buildmode=c-archive -trimpath -buildvcs=false -ldflags="-s -w -buildid=" \
     -o "$work/$name.a" ./cabi
   mv "$work/$name.h" "$out/hermetic_pyobject_tls_cgo_export_archive.h"
-  mv "$work/$name.a" "$out/$name.a"
+  sh "$root/scripts/finish-archive.sh" "$work/$name.a" "$out/$name.a"
   ;;
 *) usage ;;
 esac
