@@ -29,6 +29,9 @@ static inline int hptls_stay_in_c(void) {
 // one call (hostsignals.c); later entries leave the mask alone.
 extern _Thread_local unsigned char hptls_bound __attribute__((tls_model("initial-exec"))) HPTLS_HIDDEN;
 int hptls_mask_save(sigset_t *mask) HPTLS_HIDDEN;
+// In a forked child: the signals Go handled go back to the host's pre-load
+// actions, so that none runs Go's handler there (hostsignals.c).
+void hptls_child_signals(void) HPTLS_HIDDEN;
 void hptls_mask_restore(int saved, const sigset_t *mask) HPTLS_HIDDEN;
 
 #endif

@@ -26,8 +26,9 @@ __attribute__((used)) static const char *const hptls_link_members[] = {&hptls_li
 extern void (*x_crosscall2_ptr)(void (*fn)(void *), void *, int, size_t);
 
 static void on_fork_child(void) {
-  __atomic_store_n(&hptls_in_forked_child, 1, __ATOMIC_RELAXED);
+  if (__atomic_exchange_n(&hptls_in_forked_child, 1, __ATOMIC_RELAXED)) return;
   x_crosscall2_ptr = NULL;
+  hptls_child_signals();
 }
 
 // The atfork handler alone is not enough: a host's child handler registered

@@ -43,7 +43,6 @@ static int loader_mask_saved;
 static int go_needs(int sig) {
   switch (sig) {
   case SIGILL: case SIGTRAP: case SIGBUS: case SIGFPE: case SIGSEGV: case SIGSYS:
-  case SIGURG:  // asynchronous preemption, sent to a thread with tgkill
   case SIGPROF: // profiling timers (unblocked by Go regardless)
   case SIGCHLD: case SIGSTKFLT: // unblocked by Go regardless: see 2.
     return 1;
@@ -51,7 +50,38 @@ static int go_needs(int sig) {
   return 0;
 }
 
+// --- 4. and 6.: the handlers Go installs ---------------------------------
+//
+// In a library the runtime installs its handler on SIGSEGV, SIGBUS, SIGFPE,
+// SIGPIPE and SIGURG. The library is built with asynchronous preemption off
+// (scripts/build-library.sh: runtime.godebugDefault=asyncpreemptoff=1; our
+// Go code is a few stores and always returns soon), so the runtime sends no
+// SIGURG and SIGURG goes back to what the host had before the load (a
+// handler installed then ran never again). In a forked child no signal may
+// run Go's handler (it would enter a runtime that has no threads there: a
+// hang in needm): each of these goes back to the host's pre-load action.
+static const int go_handled[] = {SIGSEGV, SIGBUS, SIGFPE, SIGPIPE, SIGURG};
+enum { GO_HANDLED = sizeof go_handled / sizeof go_handled[0] };
+static struct sigaction before_load[GO_HANDLED];
+static void *go_handler[GO_HANDLED];
+static int before_load_saved[GO_HANDLED];
+
+static void *handler_of(const struct sigaction *sa) {
+  return (sa->sa_flags & SA_SIGINFO) ? (void *)sa->sa_sigaction : (void *)sa->sa_handler;
+}
+
+// In a child of fork() (fork.c): async-signal-safe, no allocation, no lock.
+void hptls_child_signals(void) {
+  for (int i = 0; i < GO_HANDLED; i++) {
+    struct sigaction now;
+    if (!before_load_saved[i] || !go_handler[i] || sigaction(go_handled[i], NULL, &now) != 0) continue;
+    if (handler_of(&now) == go_handler[i]) sigaction(go_handled[i], &before_load[i], NULL);
+  }
+}
+
 __attribute__((constructor(101))) static void block_before_runtime(void) {
+  for (int i = 0; i < GO_HANDLED; i++)
+    before_load_saved[i] = sigaction(go_handled[i], NULL, &before_load[i]) == 0;
   sigset_t block;
   sigfillset(&block);
   for (int sig = 1; sig < NSIG; sig++)
@@ -63,6 +93,13 @@ __attribute__((constructor(101))) static void block_before_runtime(void) {
 // entry of go.o, which the link puts before this file's).
 __attribute__((constructor)) static void unblock_after_runtime(void) {
   if (loader_mask_saved) pthread_sigmask(SIG_SETMASK, &loader_mask, NULL);
+  for (int i = 0; i < GO_HANDLED; i++) {
+    struct sigaction now;
+    if (!before_load_saved[i] || sigaction(go_handled[i], NULL, &now) != 0) continue;
+    if (handler_of(&now) == handler_of(&before_load[i])) continue; // Go left it alone
+    go_handler[i] = handler_of(&now);
+    if (go_handled[i] == SIGURG) sigaction(SIGURG, &before_load[i], NULL);
+  }
 }
 
 // --- 2. SIGCHLD, SIGPROF, SIGSTKFLT -------------------------------------
