@@ -299,7 +299,15 @@ class hermetic:
             raise RuntimeError("this hermetic() is already active; use a new hermetic() to nest")
         self._previous = bool(get_state())
         self._entered = True
-        _set_state(True)
+        try:
+            _set_state(True)
+        except BaseException:
+            # An exception from a signal handler lands right after the call
+            # returns (the interpreter checks for one after every call into
+            # C); "with" would then never call __exit__: undo the set here.
+            _set_state(self._previous)
+            self._entered = False
+            raise
         return self
 
     def __exit__(
@@ -308,5 +316,10 @@ class hermetic:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None:
-        _set_state(self._previous)
-        self._entered = False
+        # The restore is the first call of this frame: an exception from a
+        # signal handler can land only on entering the frame, before it
+        # (docs/reliability.md gives the measured window).
+        try:
+            _set_state(self._previous)
+        finally:
+            self._entered = False
