@@ -28,9 +28,24 @@ mkdir "$work/x"
 (cd "$work/x" && "$ar" x "$in")
 members=$("$ar" t "$in")
 [ -f "$work/x/go.o" ] || { echo "$0: no go.o in $in" >&2; exit 1; }
-"$objcopy" --rename-section .init_array=.init_array.00102 \
-  --rename-section .rela.init_array=.rela.init_array.00102 "$work/x/go.o" 2>/dev/null ||
-  "$objcopy" --rename-section .init_array=.init_array.00102 "$work/x/go.o"
+rename() {
+  "$1" --rename-section .init_array=.init_array.00102 \
+    --rename-section .rela.init_array=.rela.init_array.00102 "$work/x/go.o"
+}
+# A cross build (GOARCH other than the host's) may need LLVM's tools: the
+# distribution's GNU objcopy and ar often know only the host's ELF machine.
+if ! rename "$objcopy" 2>"$work/objcopy.err"; then
+  if [ -z "${OBJCOPY:-}" ] && command -v llvm-objcopy >/dev/null 2>&1; then
+    objcopy=llvm-objcopy
+    [ -n "${AR:-}" ] || ! command -v llvm-ar >/dev/null 2>&1 || ar=llvm-ar
+    rename "$objcopy"
+  else
+    echo "$0: $objcopy cannot rewrite go.o of $in:" >&2
+    cat "$work/objcopy.err" >&2
+    echo "$0: set OBJCOPY (and AR) to tools for the target, e.g. llvm-objcopy and llvm-ar" >&2
+    exit 1
+  fi
+fi
 objs=
 for m in $members; do objs="$objs $work/x/$m"; done
 # shellcheck disable=SC2086 # word splitting of the member list is meant
