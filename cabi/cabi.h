@@ -2,13 +2,36 @@
 #ifndef HPTLS_CABI_H
 #define HPTLS_CABI_H
 
+#include <signal.h>
+
 #include "state.h" // HPTLS_HIDDEN
 
 // Nonzero in a child of fork(): from then on no call may enter Go (fork.c).
 extern int hptls_in_forked_child HPTLS_HIDDEN;
 
-static inline int hptls_forked(void) {
-  return __atomic_load_n(&hptls_in_forked_child, __ATOMIC_RELAXED);
+// Points to a word that is nonzero once writes may enter Go: zero before
+// the Go runtime's initializer ran, and zero in any child process (a
+// MADV_WIPEONFORK page: fork, _Fork, clone without CLONE_VM), whatever ran
+// before our pthread_atfork handler (fork.c).
+extern const volatile uint32_t *hptls_alive HPTLS_HIDDEN;
+int hptls_stay_in_c_slow(void) HPTLS_HIDDEN;
+
+// Whether a write must be served in C, without entering Go (writes only:
+// reads never need it).
+static inline int hptls_stay_in_c(void) {
+  if (__builtin_expect(*hptls_alive != 0 && !__atomic_load_n(&hptls_in_forked_child, __ATOMIC_RELAXED), 1))
+    return 0;
+  return hptls_stay_in_c_slow();
 }
+
+// Nonzero once the calling thread has entered Go: its first entry binds a Go
+// M to it and sets its signal mask, which the caller gets back around that
+// one call (hostsignals.c); later entries leave the mask alone.
+extern _Thread_local unsigned char hptls_bound __attribute__((tls_model("initial-exec"))) HPTLS_HIDDEN;
+int hptls_mask_save(sigset_t *mask) HPTLS_HIDDEN;
+// In a forked child: the signals Go handled go back to the host's pre-load
+// actions, so that none runs Go's handler there (hostsignals.c).
+void hptls_child_signals(void) HPTLS_HIDDEN;
+void hptls_mask_restore(int saved, const sigset_t *mask) HPTLS_HIDDEN;
 
 #endif

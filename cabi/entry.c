@@ -1,6 +1,7 @@
 // entry.c: the public C entry points (the libtailscale pattern: a small C
 // file over the Go exports). Reads are served here from the storage that
-// pkg/hermetic declares; writes go to Go, except in a forked child, where
+// pkg/hermetic declares; writes go to Go, except before the runtime started
+// (static archive, fork.c) and in a forked child, where
 // the Go runtime must not be entered (fork.c, docs/design.md).
 
 #include "_cgo_export.h"
@@ -15,8 +16,15 @@ bool hermetic_pyobject_tls_get_state(void) {
 }
 
 void hermetic_pyobject_tls_init_state(void) {
-  if (hptls_forked()) {
+  if (hptls_stay_in_c()) {
     hptls_store_have_state();
+    return;
+  }
+  if (!hptls_bound) { // first entry: keep the caller's signal mask (hostsignals.c)
+    sigset_t mask;
+    int saved = hptls_mask_save(&mask);
+    hptls_go_init_state();
+    hptls_mask_restore(saved, &mask);
     return;
   }
   hptls_go_init_state();

@@ -12,8 +12,15 @@
 
 __attribute__((visibility("default"))) void hermetic_pyobject_tls_set_state(unsigned char state) {
   uint32_t on = state != 0;
-  if (hptls_forked()) { // never enter Go in a forked child (fork.c)
+  if (hptls_stay_in_c()) { // a forked child, or the runtime not started yet (fork.c)
     hptls_store_thread_state(on);
+    return;
+  }
+  if (__builtin_expect(!hptls_bound, 0)) { // first entry: keep the caller's signal mask
+    sigset_t mask;
+    int saved = hptls_mask_save(&mask);
+    hptls_go_set_state(hptls_thread_state_address(), on);
+    hptls_mask_restore(saved, &mask);
     return;
   }
   hptls_go_set_state(hptls_thread_state_address(), on);

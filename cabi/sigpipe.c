@@ -11,6 +11,9 @@
 
 #include "cabi.h"
 
+// Referenced from fork.c so that the static archive links this file in.
+const char hptls_link_sigpipe = 0;
+
 static int sigpipe_was_ignored;
 
 // Priority 101 runs before the Go runtime's initializer, which installs its

@@ -21,11 +21,21 @@
  *   on a thread binds runtime state to it (microseconds, freed when the
  *   thread exits); a write made while the runtime is still starting waits
  *   for it; writes from more threads at once than GOMAXPROCS wait for each
- *   other. No function fails or calls back into the host.
+ *   other. No function fails or calls back into the host. A write made
+ *   before the runtime's initializer ran (static archive: .preinit_array, a
+ *   constructor of priority 101) is served in C. Writes are not
+ *   async-signal-safe; reads are.
+ * - Signals: a call leaves the calling thread's signal mask as it found it;
+ *   the runtime's threads block every signal the host may take with
+ *   sigwait() or signalfd() (docs/reliability.md lists what Go keeps).
  * - fork(): the child keeps the forking thread's flag and have_state, as
  *   C++ thread_local does, and every function works in the child. There
- *   nothing enters the Go runtime, not even a thread's exit, so nothing can
- *   hang on a runtime that fork() left without its threads.
+ *   nothing enters the Go runtime, not even a thread's exit or a signal, so
+ *   nothing can hang on a runtime that fork() left without its threads; the
+ *   same holds for _Fork() and clone() children (a vfork() child may only
+ *   exec or _exit).
+ * - One copy per process: load the library by its SONAME; the Python
+ *   package uses a copy already loaded.
  * - The library cannot be unloaded: dlclose() leaves it mapped, and a later
  *   dlopen() finds it with its state as it was.
  */

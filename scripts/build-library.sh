@@ -8,7 +8,8 @@
 #            plus cgo's export header as hermetic_pyobject_tls_cgo_export.h.
 #   archive: OUTDIR/libhermetic_pyobject_tls.a (Go runtime included) and
 #            its cgo export header as hermetic_pyobject_tls_cgo_export_archive.h.
-# Environment: GO (default: go), CC (default: Go's choice).
+# Environment: GO (default: go), CC (default: Go's choice); for the archive
+# also OBJCOPY, AR (default: objcopy, ar; see scripts/finish-archive.sh).
 set -eu
 
 usage() { echo "usage: $0 shared|archive OUTDIR" >&2; exit 2; }
@@ -35,10 +36,14 @@ export CGO_ENABLED=1
 # same tree would give two IDs, and the GNU build ID derived from it. Without
 # it the .so holds no Go build ID and the linker's GNU build ID is a hash of
 # the contents: the same sources give byte-identical files wherever they lie.
+# Asynchronous preemption off (the runtime then sends no SIGURG and the
+# host's SIGURG action is given back: cabi/hostsignals.c). Our Go code is a
+# few stores that always return soon; GODEBUG in the environment still wins.
+godebug='-X=runtime.godebugDefault=asyncpreemptoff=1'
 case $mode in
 shared)
   "$go" build -buildmode=c-shared -trimpath -buildvcs=false \
-    -ldflags="-s -w -buildid= -extldflags '-Wl,--version-script=$root/cabi/exports.map -Wl,-soname,$name.so.$major -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack'" \
+    -ldflags="-s -w -buildid= $godebug -extldflags '-Wl,--version-script=$root/cabi/exports.map -Wl,-soname,$name.so.$major -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack'" \
     -o "$work/$name.so" ./cabi
   mv "$work/$name.h" "$out/hermetic_pyobject_tls_cgo_export.h"
   mv "$work/$name.so" "$out/$name.so.$version"
@@ -46,10 +51,10 @@ shared)
   ln -sfn "$name.so.$major" "$out/$name.so"
   ;;
 archive)
-  "$go" build -buildmode=c-archive -trimpath -buildvcs=false -ldflags="-s -w -buildid=" \
+  "$go" build -buildmode=c-archive -trimpath -buildvcs=false -ldflags="-s -w -buildid= $godebug" \
     -o "$work/$name.a" ./cabi
   mv "$work/$name.h" "$out/hermetic_pyobject_tls_cgo_export_archive.h"
-  mv "$work/$name.a" "$out/$name.a"
+  sh "$root/scripts/finish-archive.sh" "$work/$name.a" "$out/$name.a"
   ;;
 *) usage ;;
 esac

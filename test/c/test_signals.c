@@ -6,9 +6,11 @@
 // dlopen()s the library or after. Then, while 3 threads keep calling the
 // library (so signals also land while a thread is inside the Go runtime):
 // - sigaction() still reports the host's handlers and flags;
-// - each signal, sent to every thread of the process in turn (the main
-//   thread, the callers and the Go runtime's own threads) and to the process,
-//   runs the host's handler, once per signal, and the process lives on;
+// - each signal, sent to every thread of the host in turn (the main thread
+//   and the callers) and to the process, runs the host's handler, once per
+//   signal, and the process lives on;
+// - the Go runtime's own threads block both signals (issue 13: the host's
+//   signals reach the host's threads only), read from /proc/self/task/*/status;
 // - a write to a pipe without reader fails with EPIPE, on the main thread and
 //   on a caller, instead of killing the process.
 // A signal that never reaches its handler is waited for up to 5 s, then
@@ -74,8 +76,11 @@ static int handlers_changed(void) {
   return changed;
 }
 
+static pid_t caller_tids[CALLERS];
+
 static void *caller(void *arg) {
   uintptr_t i = (uintptr_t)arg;
+  __atomic_store_n(&caller_tids[i], (pid_t)syscall(SYS_gettid), __ATOMIC_SEQ_CST);
   while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
     bool want = (i++ & 1) != 0;
     api.set_state(want);
@@ -104,6 +109,32 @@ static int list_threads(pid_t *tids, int max) {
     if (e->d_name[0] != '.') tids[n++] = (pid_t)atoi(e->d_name);
   closedir(d);
   return n;
+}
+
+static pid_t host_tids[256];
+static int host_threads;
+
+static int is_host_thread(pid_t tid) {
+  for (int i = 0; i < host_threads; i++)
+    if (host_tids[i] == tid) return 1;
+  for (int i = 0; i < CALLERS; i++)
+    if (__atomic_load_n(&caller_tids[i], __ATOMIC_SEQ_CST) == tid) return 1;
+  return 0;
+}
+
+// Whether thread tid blocks sig (SigBlk in /proc/self/task/TID/status); -1
+// when the thread has ended.
+static int thread_blocks(pid_t tid, int sig) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)tid);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  unsigned long long mask = 0;
+  int found = 0;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "SigBlk: %llx", &mask) == 1) found = 1;
+  fclose(f);
+  return found ? (int)((mask >> (sig - 1)) & 1) : -1;
 }
 
 static int write_to_broken_pipe(void) {
@@ -161,7 +192,8 @@ int main(int argc, char **argv) {
   CHECK(before || strcmp(argv[2], "after") == 0);
 
   pid_t tids[256];
-  int threads_before_load = list_threads(tids, 256);
+  int threads_before_load = list_threads(host_tids, 256);
+  host_threads = threads_before_load;
   if (before) install_all();
   api = load_api(argv[1], RTLD_NOW | RTLD_LOCAL);
   api.init_state();
@@ -173,7 +205,8 @@ int main(int argc, char **argv) {
   for (uintptr_t i = 0; i < CALLERS; i++) start_thread(&t[i], caller, (void *)i);
 
   int changed = handlers_changed();
-  int sent = 0, lost = 0, max_threads = 0;
+  int sent = 0, lost = 0, max_threads = 0, runtime_threads = 0, runtime_unblocked = 0;
+  while (!__atomic_load_n(&caller_tids[CALLERS - 1], __ATOMIC_SEQ_CST)) usleep(100);
   int sigs[] = {SIGUSR1, SIGINT};
   for (int round = 0; round < ROUNDS; round++) {
     int n = list_threads(tids, 256);
@@ -181,6 +214,15 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++) {
       for (unsigned s = 0; s < sizeof sigs / sizeof *sigs; s++) {
         int sig = sigs[s];
+        if (!is_host_thread(tids[i])) { // a thread of the Go runtime
+          int blocks = thread_blocks(tids[i], sig);
+          runtime_threads += blocks >= 0;
+          if (blocks == 0) {
+            runtime_unblocked++;
+            fprintf(stderr, "runtime thread %d does not block signal %d\n", (int)tids[i], sig);
+          }
+          continue;
+        }
         int count = __atomic_load_n(&handled[sig], __ATOMIC_SEQ_CST);
         if (syscall(SYS_tgkill, getpid(), tids[i], sig) != 0) {
           CHECK(errno == ESRCH); // that thread has ended
@@ -221,11 +263,13 @@ int main(int argc, char **argv) {
 
   printf("test_signals (handlers installed %s loading): threads %d before load, %d after, up to %d "
          "with callers; %d signals sent, %d handled, %d lost; handlers changed: %d; "
-         "EPIPE on main thread %s, on a caller %s\n",
+         "EPIPE on main thread %s, on a caller %s; runtime threads seen %d times, "
+         "not blocking a host signal %d times\n",
          before ? "before" : "after", threads_before_load, threads_after_load, max_threads, sent,
-         handled_total, lost, changed, pipe_main ? "yes" : "NO", pipe_thread ? "yes" : "NO");
+         handled_total, lost, changed, pipe_main ? "yes" : "NO", pipe_thread ? "yes" : "NO", runtime_threads, runtime_unblocked);
   CHECK(lost == 0 && handled_total == sent);
   CHECK(changed == 0);
+  CHECK(runtime_threads > 0 && runtime_unblocked == 0);
   CHECK(pipe_main && pipe_thread);
   return 0;
 }

@@ -4,6 +4,10 @@
 A thin ctypes layer over libhermetic_pyobject_tls.so (a Go library with a C
 ABI, see include/hermetic_pyobject_tls.h). The library ships inside this
 package; set HERMETIC_PYOBJECT_TLS_LIBRARY to load another build instead.
+A copy already in the process (same SONAME, found without loading anything,
+for example one a C extension linked) is always used instead of either, so
+that the process keeps one flag and one Go runtime; an incompatible copy
+there makes the import fail with ImportError.
 
 - set_state(state: bool) -> None: this OS thread's flag (every
   threading.Thread is its own OS thread; a new thread starts False).
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 from types import TracebackType
 from typing import Callable, Optional, Type
 
@@ -74,7 +79,75 @@ def _compatible(built: int, found: int) -> bool:
     return found // 10000 == built // 10000 and found >= built
 
 
+# The library's SONAME, for example libhermetic_pyobject_tls.so.0.
+_SONAME: str = _build_info.LIBRARY_NAME
+_ANY_COPY = re.compile(r"/libhermetic_pyobject_tls\.so(\.[0-9]+)*$")
+
+
+class _DlInfo(ctypes.Structure):
+    _fields_ = [
+        ("dli_fname", ctypes.c_char_p),
+        ("dli_fbase", ctypes.c_void_p),
+        ("dli_sname", ctypes.c_char_p),
+        ("dli_saddr", ctypes.c_void_p),
+    ]
+
+
+def _path_of(lib: ctypes.CDLL) -> str:
+    """The file a loaded library was mapped from (dladdr on one of its functions)."""
+    for where in (None, "libdl.so.2"):
+        try:
+            dladdr = ctypes.CDLL(where).dladdr
+            break
+        except (OSError, AttributeError):
+            continue
+    else:
+        return _SONAME
+    dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo)]
+    dladdr.restype = ctypes.c_int
+    info = _DlInfo()
+    address = ctypes.cast(lib.hermetic_pyobject_tls_version_number, ctypes.c_void_p)
+    if dladdr(address, ctypes.byref(info)) and info.dli_fname:
+        return os.fsdecode(info.dli_fname)
+    return _SONAME
+
+
+def _copies_mapped() -> "list[str]":
+    """The files named libhermetic_pyobject_tls.so[.N...] mapped in this process."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            found = {f[5].strip() for f in (line.split(None, 5) for line in maps) if len(f) == 6}
+    except OSError:
+        return []
+    return sorted(p for p in found if _ANY_COPY.search(p.replace(" (deleted)", "")))
+
+
+def _already_loaded() -> "Optional[ctypes.CDLL]":
+    """The copy of the library already in the process (loaded by a C or C++
+    extension linked with -lhermetic_pyobject_tls, by the c10 layer, or by an
+    earlier import), found by its SONAME without loading anything: every
+    language in a process must share one copy, one flag and one Go runtime.
+    Raises ImportError when a copy of another major version is mapped."""
+    try:
+        return ctypes.CDLL(_SONAME, mode=getattr(os, "RTLD_NOLOAD", 4) | ctypes.RTLD_GLOBAL)
+    except OSError:
+        pass
+    others = _copies_mapped()
+    if others:
+        raise ImportError(
+            f"hermetic_pyobject_tls: this process already holds a copy of the library that is not "
+            f"{_SONAME} (the SONAME this package was built for): {', '.join(others)}. A second "
+            "copy would bring a second flag and a second Go runtime, so none is loaded. Use one "
+            f"major version of hermetic-pyobject-tls in a process ({_build_info.VERSION} here)."
+        )
+    return None
+
+
 def _load() -> "tuple[ctypes.CDLL, str]":
+    loaded = _already_loaded()
+    if loaded is not None:
+        where = f"{_path_of(loaded)!r} (already loaded in this process, found by its SONAME {_SONAME})"
+        return _check(loaded, where, "Load a compatible build of the library first, or none"), _path_of(loaded)
     override = os.environ.get(ENV_VAR, "")
     if override:
         path = override
@@ -98,7 +171,10 @@ def _load() -> "tuple[ctypes.CDLL, str]":
         raise ImportError(
             f"hermetic_pyobject_tls: cannot load the shared library {where}: {e}. {remedy}."
         ) from None
+    return _check(lib, where, remedy), path
 
+
+def _check(lib: ctypes.CDLL, where: str, remedy: str) -> ctypes.CDLL:
     try:
         version_number = lib.hermetic_pyobject_tls_version_number
     except AttributeError:
@@ -122,7 +198,7 @@ def _load() -> "tuple[ctypes.CDLL, str]":
             raise ImportError(
                 f"hermetic_pyobject_tls: {where} does not export hermetic_pyobject_tls_{name}. {remedy}."
             )
-    return lib, path
+    return lib
 
 
 _lib, _path = _load()
@@ -224,7 +300,15 @@ class hermetic:
             raise RuntimeError("this hermetic() is already active; use a new hermetic() to nest")
         self._previous = bool(get_state())
         self._entered = True
-        _set_state(True)
+        try:
+            _set_state(True)
+        except BaseException:
+            # An exception from a signal handler lands right after the call
+            # returns (the interpreter checks for one after every call into
+            # C); "with" would then never call __exit__: undo the set here.
+            _set_state(self._previous)
+            self._entered = False
+            raise
         return self
 
     def __exit__(
@@ -233,5 +317,10 @@ class hermetic:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None:
-        _set_state(self._previous)
-        self._entered = False
+        # The restore is the first call of this frame: an exception from a
+        # signal handler can land only on entering the frame, before it
+        # (docs/reliability.md gives the measured window).
+        try:
+            _set_state(self._previous)
+        finally:
+            self._entered = False

@@ -1,0 +1,76 @@
+"""One copy of the library per process, whatever loads first (issue 13, item 1).
+
+A C extension linked with -lhermetic_pyobject_tls (here: the same library,
+copied to another directory and loaded by path, as a system install would be)
+loads first; the import must then use that copy, not map its bundled one."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import compile_shared, run_python
+
+SCRIPT = r"""
+import ctypes, os, sys
+first = ctypes.CDLL(sys.argv[1], mode=ctypes.RTLD_GLOBAL)
+first.hermetic_pyobject_tls_get_state.restype = ctypes.c_bool
+first.hermetic_pyobject_tls_have_state.restype = ctypes.c_bool
+first.hermetic_pyobject_tls_set_state.argtypes = [ctypes.c_bool]
+first.hermetic_pyobject_tls_set_state(True)
+import hermetic_pyobject_tls as h
+maps = {f[5].strip() for f in (l.split(None, 5) for l in open("/proc/self/maps")) if len(f) == 6}
+copies = sorted(p for p in maps if "libhermetic_pyobject_tls" in p)
+threads = len(os.listdir("/proc/self/task"))
+h.init_state()
+print(len(copies), h.get_state(), first.hermetic_pyobject_tls_have_state(),
+      os.path.realpath(h.library_path) == os.path.realpath(sys.argv[1]), threads)
+"""
+
+BAD_MAJOR = r"""
+import ctypes, sys
+ctypes.CDLL(sys.argv[1], mode=ctypes.RTLD_GLOBAL)
+try:
+    import hermetic_pyobject_tls
+except ImportError as e:
+    print("ImportError:", e)
+else:
+    print("imported")
+"""
+
+
+def _copy_of_bundled(tmp_path, name):
+    import hermetic_pyobject_tls as h
+
+    other = tmp_path / "system" / name
+    other.parent.mkdir()
+    shutil.copy2(h.library_path, other)
+    return other
+
+
+def test_import_uses_the_copy_a_c_extension_loaded(tmp_path):
+    import hermetic_pyobject_tls as h
+
+    other = _copy_of_bundled(tmp_path, h._SONAME)
+    script = tmp_path / "first.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    r = run_python(str(script), args=(str(other),))
+    assert r.returncode == 0, r.stderr
+    copies, state, have, same, _threads = r.stdout.split()
+    assert copies == "1", f"copies of the library mapped: {copies} (want 1)\n{r.stdout}"
+    assert state == "True", "Python does not see the flag C set"
+    assert have == "True", "init_state() from Python does not reach C's have_state"
+    assert same == "True", "library_path does not name the copy in use"
+
+
+def test_a_copy_of_another_major_version_is_refused(tmp_path):
+    # A library of another major version (another SONAME) is in the process:
+    # the import must fail clearly rather than map a second copy beside it.
+    fake = compile_shared(
+        tmp_path, "libhermetic_pyobject_tls",
+        "unsigned hermetic_pyobject_tls_version_number(void) { return 990000; }\n")
+    script = tmp_path / "bad.py"
+    script.write_text(BAD_MAJOR, encoding="utf-8")
+    r = run_python(str(script), args=(str(fake),))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("ImportError:"), r.stdout
+    assert "already holds a copy" in r.stdout and str(fake) in r.stdout, r.stdout

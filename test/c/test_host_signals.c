@@ -1,0 +1,172 @@
+// test_host_signals: a host that takes its signals with sigwait()/signalfd()
+// gets them all, as without the library, and a write leaves the caller's
+// signal mask as it found it (issue 13, item 2).
+//
+//   test_host_signals sigwait ROUNDS   main blocks every signal, writes, and
+//       sigwaits for SIGTERM, SIGCHLD and SIGWINCH sent to the process (and a
+//       SIGCHLD from a child that exits): each must arrive, none may kill.
+//   test_host_signals signalfd ROUNDS  the same through a signalfd.
+//   test_host_signals mask ROUNDS      on new threads with assorted masks,
+//       the first and later set_state/init_state leave the mask unchanged.
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hermetic_pyobject_tls.h"
+
+static int failures;
+
+#define FAIL(...)                                                                                  \
+  do {                                                                                             \
+    fprintf(stderr, "FAIL: " __VA_ARGS__);                                                         \
+    fputc('\n', stderr);                                                                           \
+    failures++;                                                                                    \
+  } while (0)
+
+static int wait_for(int how, int fd, int want) {
+  if (how == 0) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, want);
+    struct timespec ts = {5, 0};
+    int got;
+    do got = sigtimedwait(&set, NULL, &ts);
+    while (got < 0 && errno == EINTR);
+    return got == want;
+  }
+  struct signalfd_siginfo si;
+  for (;;) {
+    fd_set r;
+    FD_ZERO(&r);
+    FD_SET(fd, &r);
+    struct timeval tv = {5, 0};
+    if (select(fd + 1, &r, NULL, NULL, &tv) <= 0) return 0;
+    if (read(fd, &si, sizeof si) != sizeof si) return 0;
+    if ((int)si.ssi_signo == want) return 1;
+  }
+}
+
+static void *writer(void *arg) {
+  (void)arg;
+  hermetic_pyobject_tls_set_state(true);
+  hermetic_pyobject_tls_set_state(false);
+  return NULL;
+}
+
+static int run_waits(int how, int rounds) {
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, NULL);
+  int fd = -1;
+  if (how == 1) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGWINCH);
+    fd = signalfd(-1, &set, SFD_CLOEXEC);
+    if (fd < 0) {
+      perror("signalfd");
+      return 1;
+    }
+  }
+  const int sigs[] = {SIGTERM, SIGCHLD, SIGWINCH};
+  int got[3] = {0, 0, 0}, child_got = 0;
+  for (int r = 0; r < rounds; r++) {
+    pthread_t t; // a new thread enters Go: the runtime may start more threads
+    pthread_create(&t, NULL, writer, NULL);
+    pthread_join(t, NULL);
+    hermetic_pyobject_tls_set_state(r & 1);
+    for (int i = 0; i < 3; i++) {
+      kill(getpid(), sigs[i]);
+      got[i] += wait_for(how, fd, sigs[i]);
+    }
+    pid_t pid = fork();
+    if (pid == 0) _exit(0);
+    child_got += wait_for(how, fd, SIGCHLD);
+    waitpid(pid, NULL, 0);
+  }
+  printf("%s: SIGTERM %d/%d, SIGCHLD %d/%d, SIGWINCH %d/%d, child's SIGCHLD %d/%d\n",
+         how ? "signalfd" : "sigwait", got[0], rounds, got[1], rounds, got[2], rounds, child_got,
+         rounds);
+  if (got[0] != rounds || got[1] != rounds || got[2] != rounds || child_got != rounds)
+    FAIL("a signal the host blocks for itself did not reach it");
+  return failures != 0;
+}
+
+static const int masks[][4] = {
+    {0, 0, 0, 0},                      // nothing blocked
+    {SIGCHLD, SIGURG, SIGPROF, SIGSEGV}, // what Go unblocks
+    {SIGTERM, SIGINT, SIGUSR1, 0},
+    {-1, 0, 0, 0}, // everything
+};
+
+static int same_mask(const sigset_t *a, const sigset_t *b) {
+  for (int s = 1; s < NSIG; s++)
+    if (sigismember(a, s) != sigismember(b, s)) return 0;
+  return 1;
+}
+
+static void *check_mask(void *arg) {
+  const int *m = arg;
+  sigset_t want, now;
+  sigemptyset(&want);
+  if (m[0] == -1)
+    sigfillset(&want);
+  else
+    for (int i = 0; i < 4; i++)
+      if (m[i]) sigaddset(&want, m[i]);
+  pthread_sigmask(SIG_SETMASK, &want, NULL);
+  pthread_sigmask(SIG_SETMASK, NULL, &want); // what the kernel keeps of it
+  for (int i = 0; i < 3; i++) {
+    if (i == 1)
+      hermetic_pyobject_tls_init_state();
+    else
+      hermetic_pyobject_tls_set_state(i == 0);
+    pthread_sigmask(SIG_SETMASK, NULL, &now);
+    if (!same_mask(&want, &now)) {
+      for (int s = 1; s < NSIG; s++)
+        if (sigismember(&want, s) != sigismember(&now, s))
+          fprintf(stderr, "  signal %d (%s): %s after call %d\n", s, strsignal(s),
+                  sigismember(&now, s) ? "blocked" : "unblocked", i);
+      return (void *)1;
+    }
+  }
+  return NULL;
+}
+
+static int run_masks(int rounds) {
+  int bad = 0;
+  for (int r = 0; r < rounds; r++)
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+      pthread_t t;
+      void *res;
+      pthread_create(&t, NULL, check_mask, (void *)masks[i]);
+      pthread_join(t, &res);
+      bad += res != NULL;
+    }
+  printf("mask: %d of %d threads left with another signal mask\n", bad,
+         rounds * (int)(sizeof masks / sizeof masks[0]));
+  return bad != 0;
+}
+
+int main(int argc, char **argv) {
+  alarm(120); // never hang: SIGALRM ends the test
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s sigwait|signalfd|mask ROUNDS\n", argv[0]);
+    return 2;
+  }
+  int rounds = atoi(argv[2]);
+  if (!strcmp(argv[1], "sigwait")) return run_waits(0, rounds);
+  if (!strcmp(argv[1], "signalfd")) return run_waits(1, rounds);
+  if (!strcmp(argv[1], "mask")) return run_masks(rounds);
+  fprintf(stderr, "unknown mode %s\n", argv[1]);
+  return 2;
+}
