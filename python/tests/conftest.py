@@ -1,5 +1,5 @@
-"""Shared helpers. The tests run against the *installed* package (pip install
-./python); they never import it from the source tree."""
+"""Shared helpers. The tests run against the *installed* package (pip install .
+from the repository root); they never import it from the source tree."""
 
 from __future__ import annotations
 

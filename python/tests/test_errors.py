@@ -160,11 +160,11 @@ def test_bundled_library_missing(tmp_path):
     ok, message, _ = _import(PYTHONPATH=str(pkg.parent))
     assert not ok
     assert "missing" in message and str(pkg / "libhermetic_pyobject_tls.so.0") in message
-    assert "pip install ./python" in message and ENV_VAR in message
+    assert "`pip install .` from the root" in message and ENV_VAR in message
 
 
 def test_package_not_built(tmp_path):
     pkg = _copy_package(tmp_path, "_build_info.py")
     ok, message, _ = _import(PYTHONPATH=str(pkg.parent))
     assert not ok
-    assert "not built" in message and "pip install ./python" in message
+    assert "not built" in message and "`pip install .` from the root" in message

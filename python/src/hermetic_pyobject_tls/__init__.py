@@ -50,7 +50,7 @@ __all__ = [
 ENV_VAR = "HERMETIC_PYOBJECT_TLS_LIBRARY"
 
 _PIP_HINT = (
-    "Install the package with `pip install ./python` from a clone of "
+    "Install the package with `pip install .` from the root of a clone of "
     "hermetic-pyobject-tls (it needs the Go toolchain)"
 )
 

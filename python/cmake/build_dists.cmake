@@ -1,0 +1,67 @@
+# cmake -DPYTHON=... -DSOURCE_DIR=... -DTOOLS=... -DDIST=... -DVERSION=... -P build_dists.cmake
+#
+# python.build: a venv (TOOLS) with PyPA's `build`, then `python -m build
+# SOURCE_DIR --outdir DIST`: the sdist, and the wheel built from that sdist
+# (so the sdist holds everything a build needs). Checks both names and what
+# they hold. PIP_CACHE_DIR (set by CTest) keeps the downloads across runs.
+foreach(var PYTHON SOURCE_DIR TOOLS DIST VERSION)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "build_dists.cmake: -D${var}= is required")
+  endif()
+endforeach()
+
+function(run)
+  message(STATUS "+ ${ARGN}")
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}")
+  endif()
+endfunction()
+
+if(NOT EXISTS "${TOOLS}/bin/python")
+  run("${PYTHON}" -m venv "${TOOLS}")
+endif()
+run("${TOOLS}/bin/python" -m pip install --quiet "build>=1")
+file(REMOVE_RECURSE "${DIST}")
+run("${TOOLS}/bin/python" -m build --outdir "${DIST}" "${SOURCE_DIR}")
+
+execute_process(COMMAND uname -m OUTPUT_VARIABLE arch OUTPUT_STRIP_TRAILING_WHITESPACE)
+set(sdist "${DIST}/hermetic_pyobject_tls-${VERSION}.tar.gz")
+set(wheel "${DIST}/hermetic_pyobject_tls-${VERSION}-py3-none-linux_${arch}.whl")
+file(GLOB made RELATIVE "${DIST}" "${DIST}/*")
+foreach(f "${sdist}" "${wheel}")
+  if(NOT EXISTS "${f}")
+    message(FATAL_ERROR "python -m build did not make ${f}; it made: ${made}")
+  endif()
+endforeach()
+list(LENGTH made n)
+if(NOT n EQUAL 2)
+  message(FATAL_ERROR "expected one sdist and one wheel in ${DIST}, found: ${made}")
+endif()
+
+# What the sdist must hold to build (the wheel above was built from it) and
+# what the wheel must hold to run.
+execute_process(COMMAND tar -tzf "${sdist}" OUTPUT_VARIABLE sdist_files RESULT_VARIABLE rc)
+set(prefix "hermetic_pyobject_tls-${VERSION}")
+foreach(f pyproject.toml CMakeLists.txt go.mod include/hermetic_pyobject_tls.h cabi/exports.go cabi/exports.map
+          scripts/build-library.sh cmake/HermeticPythonWheel.cmake python/src/hermetic_pyobject_tls/__init__.py
+          PKG-INFO)
+  string(FIND "${sdist_files}" "${prefix}/${f}\n" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "the sdist lacks ${f}:\n${sdist_files}")
+  endif()
+endforeach()
+foreach(d build/ .ci/)
+  string(FIND "${sdist_files}" "${prefix}/${d}" at)
+  if(NOT at EQUAL -1)
+    message(FATAL_ERROR "the sdist holds ${d}, which it should not:\n${sdist_files}")
+  endif()
+endforeach()
+execute_process(COMMAND "${TOOLS}/bin/python" -m zipfile -l "${wheel}" OUTPUT_VARIABLE wheel_files)
+foreach(f __init__.py _build_info.py py.typed libhermetic_pyobject_tls.so.0)
+  string(FIND "${wheel_files}" "hermetic_pyobject_tls/${f} " at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "the wheel lacks hermetic_pyobject_tls/${f}:\n${wheel_files}")
+  endif()
+endforeach()
+message(STATUS "built ${sdist} and ${wheel}")
