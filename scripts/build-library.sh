@@ -8,7 +8,10 @@
 #            plus cgo's export header as hermetic_pyobject_tls_cgo_export.h.
 #   archive: OUTDIR/libhermetic_pyobject_tls.a (Go runtime included) and
 #            its cgo export header as hermetic_pyobject_tls_cgo_export_archive.h.
-# Environment: GO (default: go), CC (default: Go's choice).
+# Environment: GO (default: go), CC (default: Go's choice), GOARCH (default:
+# the build machine's; with a cross C compiler in CC it builds for another
+# architecture: the portable builds, cmake/HermeticPortable.cmake, pass
+# CC=zig cc -target <arch>-linux-gnu.2.17 through a wrapper and GOARCH).
 set -eu
 
 usage() { echo "usage: $0 shared|archive OUTDIR" >&2; exit 2; }
@@ -35,10 +38,16 @@ export CGO_ENABLED=1
 # same tree would give two IDs, and the GNU build ID derived from it. Without
 # it the .so holds no Go build ID and the linker's GNU build ID is a hash of
 # the contents: the same sources give byte-identical files wherever they lie.
+# --strip-all and --build-id=sha1 are said to the linker itself: Go's -s
+# reaches it as the compiler driver's -s, which gcc turns into a strip and
+# zig cc (the portable builds) ignores, leaving .symtab and the C parts'
+# DWARF in the library; and gcc asks for a GNU build ID by default, zig cc
+# does not.
+ldstrip='-Wl,--strip-all -Wl,--build-id=sha1'
 case $mode in
 shared)
   "$go" build -buildmode=c-shared -trimpath -buildvcs=false \
-    -ldflags="-s -w -buildid= -extldflags '-Wl,--version-script=$root/cabi/exports.map -Wl,-soname,$name.so.$major -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack'" \
+    -ldflags="-s -w -buildid= -extldflags '-Wl,--version-script=$root/cabi/exports.map -Wl,-soname,$name.so.$major -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack $ldstrip'" \
     -o "$work/$name.so" ./cabi
   mv "$work/$name.h" "$out/hermetic_pyobject_tls_cgo_export.h"
   mv "$work/$name.so" "$out/$name.so.$version"
