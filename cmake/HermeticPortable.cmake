@@ -44,8 +44,10 @@ function(hermetic_portable_builds dir)
 
   if(arg_ALL)
     add_custom_target(hermetic_portable ALL)
+    set(exclude FALSE)
   else()
     add_custom_target(hermetic_portable)
+    set(exclude TRUE)
   endif()
   foreach(arch IN LISTS HERMETIC_PORTABLE_ARCHES)
     set(toolchain "${dir}/_build/${arch}-linux-gnu.2.17.cmake")
@@ -67,6 +69,7 @@ function(hermetic_portable_builds dir)
         -DHERMETIC_PYOBJECT_TLS_BUILD_STATIC=ON
         -DHERMETIC_PYOBJECT_TLS_INSTALL=ON
       BUILD_ALWAYS ON
+      EXCLUDE_FROM_ALL ${exclude}
       DEPENDS hermetic_portable_zig)
     ExternalProject_Add(hermetic_portable_hosts_${arch}
       SOURCE_DIR "${PROJECT_SOURCE_DIR}/test/portable/hosts"
@@ -79,6 +82,7 @@ function(hermetic_portable_builds dir)
         "-DHERMETIC_TEST_C_DIR=${PROJECT_SOURCE_DIR}/test/c"
       BUILD_ALWAYS ON
       INSTALL_COMMAND ""
+      EXCLUDE_FROM_ALL ${exclude}
       DEPENDS hermetic_portable_${arch})
     add_dependencies(hermetic_portable hermetic_portable_${arch} hermetic_portable_hosts_${arch})
   endforeach()
