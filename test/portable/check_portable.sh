@@ -14,12 +14,10 @@
 # the host that links it: pass such a host (test_state_static) as
 # --host FILE, which checks only its machine and its glibc needs (a test
 # host is not a shipped binary: neither stripped nor given a build ID).
-# With --version-script MAP before the files, every symbol a shared library
+# --version-script MAP FILE: also, every symbol the shared library FILE
 # defines in its dynamic symbol table must match MAP's global: patterns (and
 # MAP's symbols carry no version, so no version definitions either).
 set -eu
-map=
-if [ "${1:-}" = --version-script ]; then map=$2; shift 2; fi
 arch=$1
 shift
 case $arch in
@@ -32,7 +30,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 ok() { echo "ok:   $*"; }
 
 check_elf() {
-  local f=$1 host=$2 name
+  local f=$1 host=$2 map=$3 name
   name=$(basename "$f")
   local header sections program dynamic
   header=$(readelf -hW "$f")
@@ -110,16 +108,23 @@ check_archive() {
   rm -rf "$tmp"
 }
 
-[ $# -gt 0 ] || { echo "usage: $0 [--version-script MAP] ARCH FILE|--host FILE..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 ARCH [--host|--version-script MAP] FILE..." >&2; exit 2; }
 host=0
-for f in "$@"; do
-  [ "$f" = --host ] && { host=1; continue; }
-  [ -f "$f" ] || { bad "$f: no such file"; continue; }
+map=
+while [ $# -gt 0 ]; do
+  case $1 in
+  --host) host=1; shift; continue ;;
+  --version-script) map=$2; shift 2; continue ;;
+  esac
+  f=$1
+  shift
+  [ -f "$f" ] || { bad "$f: no such file"; host=0; map=; continue; }
   f=$(readlink -f "$f")
   case $f in
   *.a) check_archive "$f" ;;
-  *) check_elf "$f" $host ;;
+  *) check_elf "$f" $host "$map" ;;
   esac
   host=0
+  map=
 done
 exit $fail
