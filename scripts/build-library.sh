@@ -33,6 +33,12 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cd "$root"
 
 export CGO_ENABLED=1
+# -fomit-frame-pointer: what gcc -O2 does on x86_64 anyway, said out loud for
+# zig cc (the portable builds), which keeps a frame pointer at every -O
+# level: each read (get_state, have_state) would cost three instructions
+# more, push, mov, pop (bench/run --portable, callgrind rows). In
+# CGO_CFLAGS, not in the zig wrapper, so that Go's build cache keys on it.
+export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -fomit-frame-pointer"
 # -buildid= : Go's build ID hashes cgo's flags, which hold the absolute path
 # of the source tree (#cgo CFLAGS: -I${SRCDIR}/...), so two copies of the
 # same tree would give two IDs, and the GNU build ID derived from it. Without
