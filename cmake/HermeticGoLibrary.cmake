@@ -13,6 +13,15 @@
 # GO_EXECUTABLE, and a configure-time check of its version against go.mod.
 include("${CMAKE_CURRENT_LIST_DIR}/HermeticGoVersion.cmake")
 
+# GOARCH for a cross build (the portable builds set it with a zig toolchain
+# file, cmake/HermeticPortable.cmake); empty: the build machine's.
+set(HERMETIC_PYOBJECT_TLS_GOARCH "" CACHE STRING "GOARCH to build the library for (empty: Go's default)")
+mark_as_advanced(HERMETIC_PYOBJECT_TLS_GOARCH)
+set(_hpt_go_env "GO=${GO_EXECUTABLE}" "CC=${CMAKE_C_COMPILER}")
+if(HERMETIC_PYOBJECT_TLS_GOARCH)
+  list(APPEND _hpt_go_env "GOARCH=${HERMETIC_PYOBJECT_TLS_GOARCH}")
+endif()
+
 set(HERMETIC_PYOBJECT_TLS_LIBRARY_DIR "${PROJECT_BINARY_DIR}/lib")
 set(_hpt_soversion "${PROJECT_VERSION_MAJOR}")
 set(_hpt_soname "libhermetic_pyobject_tls.so.${_hpt_soversion}")
@@ -41,7 +50,7 @@ endif()
 add_custom_command(
   OUTPUT "${_hpt_real}" "${_hpt_soname_link}" "${_hpt_dev_link}"
          "${HERMETIC_PYOBJECT_TLS_CGO_EXPORT_HEADER}"
-  COMMAND "${CMAKE_COMMAND}" -E env "GO=${GO_EXECUTABLE}" "CC=${CMAKE_C_COMPILER}"
+  COMMAND "${CMAKE_COMMAND}" -E env ${_hpt_go_env}
           sh "${PROJECT_SOURCE_DIR}/scripts/build-library.sh" shared "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}"
   DEPENDS ${_hpt_go_inputs}
   WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
@@ -66,7 +75,7 @@ if(HERMETIC_PYOBJECT_TLS_BUILD_STATIC)
 
   add_custom_command(
     OUTPUT "${_hpt_archive}" "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/hermetic_pyobject_tls_cgo_export_archive.h"
-    COMMAND "${CMAKE_COMMAND}" -E env "GO=${GO_EXECUTABLE}" "CC=${CMAKE_C_COMPILER}"
+    COMMAND "${CMAKE_COMMAND}" -E env ${_hpt_go_env}
             sh "${PROJECT_SOURCE_DIR}/scripts/build-library.sh" archive "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}"
     DEPENDS ${_hpt_go_inputs}
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
