@@ -12,44 +12,47 @@
 #   it, and before the host's ordinary constructors and C++ static
 #   initializers, whatever the link order; a write from those then finds the
 #   runtime started, as with the shared library.
-# Environment: CC (default: cc), OBJCOPY (default: objcopy), AR (default: ar).
+# The tools are GNU binutils' for go.o's machine: ld, objcopy and ar for the
+# build machine's own, <triple>-ld and so on for another (the portable aarch64
+# build: Debian's binutils-aarch64-linux-gnu). GNU ld, because the relocatable
+# link must allocate the Go runtime's common symbol x_cgo_inittls (-d) to make
+# it local, which lld (zig cc) does not do.
+# Environment: LD, OBJCOPY, AR override the tools.
 set -eu
 [ $# -eq 2 ] || { echo "usage: $0 IN.a OUT.a" >&2; exit 2; }
 in=$1
 out=$2
-cc=${CC:-cc}
-objcopy=${OBJCOPY:-objcopy}
-ar=${AR:-ar}
 work=$(mktemp -d "${TMPDIR:-/tmp}/hptls-archive.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 in=$(cd "$(dirname "$in")" && pwd)/$(basename "$in")
 
 mkdir "$work/x"
-(cd "$work/x" && "$ar" x "$in")
-members=$("$ar" t "$in")
+(cd "$work/x" && "${AR:-ar}" x "$in")
+members=$("${AR:-ar}" t "$in")
 [ -f "$work/x/go.o" ] || { echo "$0: no go.o in $in" >&2; exit 1; }
-rename() {
-  "$1" --rename-section .init_array=.init_array.00102 \
-    --rename-section .rela.init_array=.rela.init_array.00102 "$work/x/go.o"
-}
-# A cross build (GOARCH other than the host's) may need LLVM's tools: the
-# distribution's GNU objcopy and ar often know only the host's ELF machine.
-if ! rename "$objcopy" 2>"$work/objcopy.err"; then
-  if [ -z "${OBJCOPY:-}" ] && command -v llvm-objcopy >/dev/null 2>&1; then
-    objcopy=llvm-objcopy
-    [ -n "${AR:-}" ] || ! command -v llvm-ar >/dev/null 2>&1 || ar=llvm-ar
-    rename "$objcopy"
-  else
-    echo "$0: $objcopy cannot rewrite go.o of $in:" >&2
-    cat "$work/objcopy.err" >&2
-    echo "$0: set OBJCOPY (and AR) to tools for the target, e.g. llvm-objcopy and llvm-ar" >&2
+# go.o's machine (ELF e_machine, a 16-bit word at byte 18): 62 x86-64, 183 AArch64.
+case $(od -An -tu2 -j18 -N2 "$work/x/go.o" | tr -d ' ') in
+62) triple=x86_64-linux-gnu ;;
+183) triple=aarch64-linux-gnu ;;
+*) echo "$0: go.o of $in is for a machine this script does not know" >&2; exit 1 ;;
+esac
+prefix=
+[ "$triple" = "$(uname -m)-linux-gnu" ] || prefix=$triple-
+ld=${LD:-${prefix}ld}
+objcopy=${OBJCOPY:-${prefix}objcopy}
+ar=${AR:-${prefix}ar}
+for tool in "$ld" "$objcopy" "$ar"; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "$0: $tool is needed for an archive for $triple (Debian: apt-get install binutils${prefix:+-$triple})" >&2
     exit 1
-  fi
-fi
+  }
+done
+"$objcopy" --rename-section .init_array=.init_array.00102 \
+  --rename-section .rela.init_array=.rela.init_array.00102 "$work/x/go.o"
 objs=
 for m in $members; do objs="$objs $work/x/$m"; done
 # shellcheck disable=SC2086 # word splitting of the member list is meant
-$cc -r -nostdlib -Wl,-d -o "$work/hermetic_pyobject_tls.o" $objs
+"$ld" -r -d -o "$work/hermetic_pyobject_tls.o" $objs
 "$objcopy" --wildcard --keep-global-symbol='hermetic_pyobject_tls_*' "$work/hermetic_pyobject_tls.o"
 rm -f "$work/out.a"
 "$ar" rcsD "$work/out.a" "$work/hermetic_pyobject_tls.o"

@@ -8,9 +8,8 @@
 #   GNU build ID, as the native build has;
 # - full RELRO (GNU_RELRO and BIND_NOW), a non-executable stack, no segment
 #   both writable and executable, no TEXTREL.
-# An archive (.a) is checked member by member for its machine; its Go part
-# (go.o) must carry no DWARF, like the native archive's (the C parts keep
-# theirs in both, as cgo compiles them with -g). Its glibc needs are those of
+# An archive (.a) is checked member by member for its machine; it must be the
+# one object scripts/finish-archive.sh makes, with only the public prefix global. Its glibc needs are those of
 # the host that links it: pass such a host (test_state_static) as
 # --host FILE, which checks only its machine and its glibc needs (a test
 # host is not a shipped binary: neither stripped nor given a build ID).
@@ -98,12 +97,15 @@ check_archive() {
     readelf -hW "$o" | grep -q "Machine: *$machine\$" || wrong=$((wrong + 1))
   done
   [ $n -gt 0 ] && [ $wrong = 0 ] && ok "$name: $n members, all $arch" || bad "$name: $wrong of $n members not $arch"
-  if [ ! -f "$tmp/go.o" ]; then
-    bad "$name: no go.o member"
-  elif m=$(readelf -SW "$tmp/go.o" | grep -Eo ' \.z?debug_[a-z_]*') && [ -n "$m" ]; then
-    bad "$name: go.o carries DWARF (not built with -s -w):$(echo $m)"
+  # scripts/finish-archive.sh merges the archive into one object in which
+  # only the public prefix stays global, as in the native archive.
+  if [ ! -f "$tmp/hermetic_pyobject_tls.o" ] || [ $n != 1 ]; then
+    bad "$name: not the one member hermetic_pyobject_tls.o (scripts/finish-archive.sh)"
+  elif m=$(readelf -sW "$tmp/hermetic_pyobject_tls.o" |
+      awk '$5 == "GLOBAL" && $7 != "UND" && $8 !~ /^hermetic_pyobject_tls_/ { print $8 }') && [ -n "$m" ]; then
+    bad "$name: global symbols outside the public prefix:$(echo $m)"
   else
-    ok "$name: go.o has no DWARF (-s -w), as in the native archive"
+    ok "$name: one object, only hermetic_pyobject_tls_* global"
   fi
   rm -rf "$tmp"
 }
