@@ -145,6 +145,15 @@ static void reroute(int sig, siginfo_t *info, void *context) {
   (void)info;
   int saved_errno = errno;
   ucontext_t *uc = context;
+  struct sigaction now;
+  if (sigaction(sig, NULL, &now) != 0 || !(now.sa_flags & SA_SIGINFO) || now.sa_sigaction != reroute) {
+    // Called by a handler the host installed over ours, which chains to the
+    // one it replaced: that handler has taken the signal, and the host's
+    // action before ours was SIG_DFL. Neither send it again nor end the
+    // process (c.test_host_signals_chain).
+    errno = saved_errno;
+    return;
+  }
   if (on_runtime_thread(&uc->uc_sigmask)) {
     sigaddset(&uc->uc_sigmask, sig); // blocked here once the handler returns
     kill(getpid(), sig);             // blocked here now: goes to another thread or stays pending
