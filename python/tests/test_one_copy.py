@@ -74,3 +74,28 @@ def test_a_copy_of_another_major_version_is_refused(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("ImportError:"), r.stdout
     assert "already holds a copy" in r.stdout and str(fake) in r.stdout, r.stdout
+
+
+LOCAL_FIRST = r"""
+import ctypes, sys
+first = ctypes.CDLL(sys.argv[1])  # RTLD_LOCAL, as a plugin loader would
+import hermetic_pyobject_tls as h
+maps = {f[5].strip() for f in (l.split(None, 5) for l in open("/proc/self/maps")) if len(f) == 6}
+copies = sorted(p for p in maps if "libhermetic_pyobject_tls" in p)
+print(len(copies), hasattr(ctypes.CDLL(None), "hermetic_pyobject_tls_get_state"))
+"""
+
+
+def test_finding_the_loaded_copy_leaves_its_scope_alone(tmp_path):
+    # A copy the host loaded with RTLD_LOCAL is used, and stays local: the
+    # import must not make its symbols global for every library loaded later.
+    import hermetic_pyobject_tls as h
+
+    other = _copy_of_bundled(tmp_path, h._SONAME)
+    script = tmp_path / "local.py"
+    script.write_text(LOCAL_FIRST, encoding="utf-8")
+    r = run_python(str(script), args=(str(other),))
+    assert r.returncode == 0, r.stderr
+    copies, global_now = r.stdout.split()
+    assert copies == "1", f"copies of the library mapped: {copies} (want 1)"
+    assert global_now == "False", "the import made the host's RTLD_LOCAL copy global"

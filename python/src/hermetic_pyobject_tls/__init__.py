@@ -129,7 +129,9 @@ def _already_loaded() -> "Optional[ctypes.CDLL]":
     language in a process must share one copy, one flag and one Go runtime.
     Raises ImportError when a copy of another major version is mapped."""
     try:
-        return ctypes.CDLL(_SONAME, mode=getattr(os, "RTLD_NOLOAD", 4) | ctypes.RTLD_GLOBAL)
+        # RTLD_NOLOAD alone: with RTLD_GLOBAL it would also make a copy the
+        # host loaded with RTLD_LOCAL global, for every library loaded later.
+        return ctypes.CDLL(_SONAME, mode=getattr(os, "RTLD_NOLOAD", 4))
     except OSError:
         pass
     others = _copies_mapped()
