@@ -47,16 +47,22 @@ def _copy_of_bundled(tmp_path, name):
     return other
 
 
-def test_import_uses_the_copy_a_c_extension_loaded(tmp_path):
+def _run_with_copy_loaded_first(tmp_path, text):
+    """Runs text in a fresh interpreter with a copy of the bundled library
+    under its SONAME in another directory as argv[1]; its output's words."""
     import hermetic_pyobject_tls as h
 
     other = _copy_of_bundled(tmp_path, h._SONAME)
     script = tmp_path / "first.py"
-    script.write_text(SCRIPT, encoding="utf-8")
+    script.write_text(text, encoding="utf-8")
     r = run_python(str(script), args=(str(other),))
     assert r.returncode == 0, r.stderr
-    copies, state, have, same, _threads = r.stdout.split()
-    assert copies == "1", f"copies of the library mapped: {copies} (want 1)\n{r.stdout}"
+    return r.stdout.split()
+
+
+def test_import_uses_the_copy_a_c_extension_loaded(tmp_path):
+    copies, state, have, same, _threads = _run_with_copy_loaded_first(tmp_path, SCRIPT)
+    assert copies == "1", f"copies of the library mapped: {copies} (want 1)"
     assert state == "True", "Python does not see the flag C set"
     assert have == "True", "init_state() from Python does not reach C's have_state"
     assert same == "True", "library_path does not name the copy in use"
@@ -89,13 +95,6 @@ print(len(copies), hasattr(ctypes.CDLL(None), "hermetic_pyobject_tls_get_state")
 def test_finding_the_loaded_copy_leaves_its_scope_alone(tmp_path):
     # A copy the host loaded with RTLD_LOCAL is used, and stays local: the
     # import must not make its symbols global for every library loaded later.
-    import hermetic_pyobject_tls as h
-
-    other = _copy_of_bundled(tmp_path, h._SONAME)
-    script = tmp_path / "local.py"
-    script.write_text(LOCAL_FIRST, encoding="utf-8")
-    r = run_python(str(script), args=(str(other),))
-    assert r.returncode == 0, r.stderr
-    copies, global_now = r.stdout.split()
+    copies, global_now = _run_with_copy_loaded_first(tmp_path, LOCAL_FIRST)
     assert copies == "1", f"copies of the library mapped: {copies} (want 1)"
     assert global_now == "False", "the import made the host's RTLD_LOCAL copy global"
