@@ -142,6 +142,35 @@ def _already_loaded() -> "Optional[ctypes.CDLL]":
             "copy would bring a second flag and a second Go runtime, so none is loaded. Use one "
             f"major version of hermetic-pyobject-tls in a process ({_build_info.VERSION} here)."
         )
+    return _inside_another_object()
+
+
+def _inside_another_object() -> "Optional[ctypes.CDLL]":
+    """A shared object already in the process that carries the library inside
+    it (an extension built from the static archive) and exports its
+    functions: found by asking each mapped object, without loading anything,
+    for hermetic_pyobject_tls_version_number."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            found = {f[5].strip() for f in (line.split(None, 5) for line in maps) if len(f) == 6}
+    except OSError:
+        return None
+    import _ctypes
+
+    noload = getattr(os, "RTLD_NOLOAD", 4)
+    for path in sorted(p for p in found if p.startswith("/") and ".so" in os.path.basename(p)):
+        try:
+            lib = ctypes.CDLL(path, mode=noload)
+        except OSError:
+            continue
+        try:
+            # dlsym on the handle: the object itself and what it links.
+            lib.hermetic_pyobject_tls_version_number
+        except AttributeError:
+            # Give back the reference dlopen() took: the host may unload it.
+            _ctypes.dlclose(lib._handle)
+            continue
+        return lib
     return None
 
 
