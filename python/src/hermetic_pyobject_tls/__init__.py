@@ -112,14 +112,18 @@ def _path_of(lib: ctypes.CDLL) -> str:
     return _SONAME
 
 
-def _copies_mapped() -> "list[str]":
-    """The files named libhermetic_pyobject_tls.so[.N...] mapped in this process."""
+def _mapped_files() -> "set[str]":
+    """The names of the files mapped in this process (/proc/self/maps)."""
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            found = {f[5].strip() for f in (line.split(None, 5) for line in maps) if len(f) == 6}
+            return {f[5].strip() for f in (line.split(None, 5) for line in maps) if len(f) == 6}
     except OSError:
-        return []
-    return sorted(p for p in found if _ANY_COPY.search(p.replace(" (deleted)", "")))
+        return set()
+
+
+def _copies_mapped() -> "list[str]":
+    """The files named libhermetic_pyobject_tls.so[.N...] mapped in this process."""
+    return sorted(p for p in _mapped_files() if _ANY_COPY.search(p.replace(" (deleted)", "")))
 
 
 def _already_loaded() -> "Optional[ctypes.CDLL]":
@@ -150,13 +154,9 @@ def _inside_another_object() -> "Optional[ctypes.CDLL]":
     it (an extension built from the static archive) and exports its
     functions: found by asking each mapped object, without loading anything,
     for hermetic_pyobject_tls_version_number."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            found = {f[5].strip() for f in (line.split(None, 5) for line in maps) if len(f) == 6}
-    except OSError:
-        return None
     import _ctypes
 
+    found = _mapped_files()
     noload = getattr(os, "RTLD_NOLOAD", 4)
     for path in sorted(p for p in found if p.startswith("/") and ".so" in os.path.basename(p)):
         try:
