@@ -12,7 +12,8 @@ extern int hptls_in_forked_child HPTLS_HIDDEN;
 // Points to a word that is nonzero once writes may enter Go: zero before
 // the Go runtime's initializer ran, and zero in any child process (a
 // MADV_WIPEONFORK page: fork, _Fork, clone without CLONE_VM), whatever ran
-// before our pthread_atfork handler (fork.c).
+// before our pthread_atfork handler (fork.c). Where the kernel refuses
+// MADV_WIPEONFORK it stays zero and the slow path compares the pid.
 extern const volatile uint32_t *hptls_alive HPTLS_HIDDEN;
 int hptls_stay_in_c_slow(void) HPTLS_HIDDEN;
 
@@ -33,5 +34,8 @@ int hptls_mask_save(sigset_t *mask) HPTLS_HIDDEN;
 // actions, so that none runs Go's handler there (hostsignals.c).
 void hptls_child_signals(void) HPTLS_HIDDEN;
 void hptls_mask_restore(int saved, const sigset_t *mask) HPTLS_HIDDEN;
+// A thread's first entry into Go (init_state when init, else set_state(on)),
+// with the caller's mask saved and restored around it (set_state.c).
+void hptls_enter_go_first(int init, uint32_t on) HPTLS_HIDDEN __attribute__((noinline, cold));
 
 #endif

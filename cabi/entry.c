@@ -21,10 +21,7 @@ void hermetic_pyobject_tls_init_state(void) {
     return;
   }
   if (!hptls_bound) { // first entry: keep the caller's signal mask (hostsignals.c)
-    sigset_t mask;
-    int saved = hptls_mask_save(&mask);
-    hptls_go_init_state();
-    hptls_mask_restore(saved, &mask);
+    hptls_enter_go_first(1, 0);
     return;
   }
   hptls_go_init_state();

@@ -35,20 +35,28 @@ static void on_fork_child(void) {
 // before ours runs first (and may write), and _Fork() or a raw clone() run
 // no handler at all. The word hptls_alive points to is in a MADV_WIPEONFORK
 // page (Linux 4.14): the kernel gives a child a zeroed copy, so a write sees
-// that it runs in a new process on its own. If the kernel refuses, it points
-// to a static 1 and only the atfork handler tells.
+// that it runs in a new process on its own. If the kernel refuses (EINVAL
+// before 4.14, or a seccomp policy), it points to a static 0, check_pid, so
+// that every write takes the slow path, which compares getpid() with the pid
+// the library started in: one system call more per write, there only.
 //
 // Before the Go runtime's initializer has run, it points to a static 0: a
 // write then (from a .preinit_array entry or an early constructor of a host
 // linked with the static archive) has no runtime to enter, and nothing else
 // runs yet, so it is served here in C, like a write in a forked child.
-static const uint32_t not_started = 0, always_alive = 1;
+// Two zero words at distinct addresses (an array: no compiler or linker may
+// fold them into one).
+static const uint32_t stay_in_c_words[2] = {0, 0};
+#define not_started stay_in_c_words[0]
+#define check_pid stay_in_c_words[1]
 const volatile uint32_t *hptls_alive = &not_started;
+static pid_t started_pid;
 
 int hptls_stay_in_c_slow(void) {
   const volatile uint32_t *alive = __atomic_load_n(&hptls_alive, __ATOMIC_ACQUIRE);
   if (alive == &not_started) return 1;
-  if (*alive != 0 && !__atomic_load_n(&hptls_in_forked_child, __ATOMIC_RELAXED)) return 0;
+  int new_process = alive == &check_pid ? getpid() != started_pid : *alive == 0;
+  if (!new_process && !__atomic_load_n(&hptls_in_forked_child, __ATOMIC_RELAXED)) return 0;
   on_fork_child();
   return 1;
 }
@@ -64,7 +72,8 @@ __attribute__((constructor(101))) static void register_fork_handler(void) {
 // library it runs before the runtime's plain .init_array entry, but no host
 // code can run between the two.) From here on writes enter Go.
 __attribute__((constructor(103))) static void runtime_started(void) {
-  const volatile uint32_t *alive = &always_alive;
+  const volatile uint32_t *alive = &check_pid;
+  started_pid = getpid();
   long size = sysconf(_SC_PAGESIZE);
   size_t len = size > 0 ? (size_t)size : 4096;
   void *page = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

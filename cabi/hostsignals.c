@@ -89,9 +89,26 @@ __attribute__((constructor(101))) static void block_before_runtime(void) {
   loader_mask_saved = pthread_sigmask(SIG_BLOCK, &block, &loader_mask) == 0;
 }
 
-// Default priority: after the runtime's initializer (a plain .init_array
-// entry of go.o, which the link puts before this file's).
-__attribute__((constructor)) static void unblock_after_runtime(void) {
+// Whether the runtime's initializer has run: it installs its handler on
+// SIGSEGV synchronously, before it starts its first thread.
+static int runtime_initialized(void) {
+  struct sigaction now;
+  return before_load_saved[0] && sigaction(go_handled[0], NULL, &now) == 0 &&
+         handler_of(&now) != handler_of(&before_load[0]);
+}
+
+static int unblocked;
+
+// Right after the runtime's initializer. In the shared library that is a
+// plain .init_array entry of go.o, which the link puts before this file's
+// default-priority one. In the static archive scripts/finish-archive.sh
+// gives it priority 102, and the host's own ordinary constructors (C++
+// static initializers, and any thread they start) come before this file's
+// default-priority entry: the loading thread's mask goes back at 103 there,
+// so that no host code runs with the mask of step 1.
+static void unblock_after_runtime(void) {
+  if (unblocked) return;
+  unblocked = 1;
   if (loader_mask_saved) pthread_sigmask(SIG_SETMASK, &loader_mask, NULL);
   for (int i = 0; i < GO_HANDLED; i++) {
     struct sigaction now;
@@ -101,6 +118,12 @@ __attribute__((constructor)) static void unblock_after_runtime(void) {
     if (go_handled[i] == SIGURG) sigaction(SIGURG, &before_load[i], NULL);
   }
 }
+
+__attribute__((constructor(103))) static void unblock_after_archive_runtime(void) {
+  if (runtime_initialized()) unblock_after_runtime();
+}
+
+__attribute__((constructor)) static void unblock_after_shared_runtime(void) { unblock_after_runtime(); }
 
 // --- 2. SIGCHLD, SIGPROF, SIGSTKFLT -------------------------------------
 
@@ -122,6 +145,15 @@ static void reroute(int sig, siginfo_t *info, void *context) {
   (void)info;
   int saved_errno = errno;
   ucontext_t *uc = context;
+  struct sigaction now;
+  if (sigaction(sig, NULL, &now) != 0 || !(now.sa_flags & SA_SIGINFO) || now.sa_sigaction != reroute) {
+    // Called by a handler the host installed over ours, which chains to the
+    // one it replaced: that handler has taken the signal, and the host's
+    // action before ours was SIG_DFL. Neither send it again nor end the
+    // process (c.test_host_signals_chain).
+    errno = saved_errno;
+    return;
+  }
   if (on_runtime_thread(&uc->uc_sigmask)) {
     sigaddset(&uc->uc_sigmask, sig); // blocked here once the handler returns
     kill(getpid(), sig);             // blocked here now: goes to another thread or stays pending

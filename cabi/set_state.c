@@ -17,11 +17,20 @@ __attribute__((visibility("default"))) void hermetic_pyobject_tls_set_state(unsi
     return;
   }
   if (__builtin_expect(!hptls_bound, 0)) { // first entry: keep the caller's signal mask
-    sigset_t mask;
-    int saved = hptls_mask_save(&mask);
-    hptls_go_set_state(hptls_thread_state_address(), on);
-    hptls_mask_restore(saved, &mask);
+    hptls_enter_go_first(0, on);
     return;
   }
   hptls_go_set_state(hptls_thread_state_address(), on);
+}
+
+// A thread's first entry into Go, out of line so that the frequent calls
+// keep no stack frame for a signal set (a tail call into Go).
+void hptls_enter_go_first(int init, uint32_t on) {
+  sigset_t mask;
+  int saved = hptls_mask_save(&mask);
+  if (init)
+    hptls_go_init_state();
+  else
+    hptls_go_set_state(hptls_thread_state_address(), on);
+  hptls_mask_restore(saved, &mask);
 }

@@ -27,7 +27,10 @@
  *   async-signal-safe; reads are.
  * - Signals: a call leaves the calling thread's signal mask as it found it;
  *   the runtime's threads block every signal the host may take with
- *   sigwait() or signalfd() (docs/reliability.md lists what Go keeps).
+ *   sigwait() or signalfd(), except SIGCHLD, SIGPROF and SIGSTKFLT, which
+ *   Go keeps unblocked and the library sends on to the host when the host
+ *   left them at SIG_DFL (docs/reliability.md lists what Go keeps, and the
+ *   costs).
  * - fork(): the child keeps the forking thread's flag and have_state, as
  *   C++ thread_local does, and every function works in the child. There
  *   nothing enters the Go runtime, not even a thread's exit or a signal, so

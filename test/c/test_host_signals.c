@@ -8,6 +8,10 @@
 //   test_host_signals signalfd ROUNDS  the same through a signalfd.
 //   test_host_signals mask ROUNDS      on new threads with assorted masks,
 //       the first and later set_state/init_state leave the mask unchanged.
+//   test_host_signals chain ROUNDS     after the load the host installs its
+//       own SIGPROF handler, which calls the handler it replaced (what
+//       profilers and crash reporters do); ROUNDS raise()s of SIGPROF each
+//       run the host's handler once, and the process lives.
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -157,16 +161,48 @@ static int run_masks(int rounds) {
   return bad != 0;
 }
 
+static struct sigaction replaced;
+static volatile sig_atomic_t host_calls;
+
+static void chaining_handler(int sig, siginfo_t *info, void *context) {
+  host_calls++;
+  if ((replaced.sa_flags & SA_SIGINFO) && replaced.sa_sigaction)
+    replaced.sa_sigaction(sig, info, context);
+  else if (replaced.sa_handler != SIG_DFL && replaced.sa_handler != SIG_IGN)
+    replaced.sa_handler(sig);
+}
+
+static int run_chain(int rounds) {
+  hermetic_pyobject_tls_set_state(true);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = chaining_handler;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGPROF, &sa, &replaced) != 0) {
+    perror("sigaction");
+    return 1;
+  }
+  for (int r = 0; r < rounds; r++) raise(SIGPROF);
+  struct sigaction now;
+  sigaction(SIGPROF, NULL, &now);
+  int kept = (now.sa_flags & SA_SIGINFO) && now.sa_sigaction == chaining_handler;
+  printf("chain: the host's SIGPROF handler ran %d/%d times, still installed: %d\n", (int)host_calls,
+         rounds, kept);
+  return host_calls == rounds && kept ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   alarm(120); // never hang: SIGALRM ends the test
   if (argc != 3) {
-    fprintf(stderr, "usage: %s sigwait|signalfd|mask ROUNDS\n", argv[0]);
+    fprintf(stderr, "usage: %s sigwait|signalfd|mask|chain ROUNDS\n", argv[0]);
     return 2;
   }
   int rounds = atoi(argv[2]);
   if (!strcmp(argv[1], "sigwait")) return run_waits(0, rounds);
   if (!strcmp(argv[1], "signalfd")) return run_waits(1, rounds);
   if (!strcmp(argv[1], "mask")) return run_masks(rounds);
+  if (!strcmp(argv[1], "chain")) return run_chain(rounds);
   fprintf(stderr, "unknown mode %s\n", argv[1]);
   return 2;
 }

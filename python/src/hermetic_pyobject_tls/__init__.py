@@ -112,14 +112,18 @@ def _path_of(lib: ctypes.CDLL) -> str:
     return _SONAME
 
 
-def _copies_mapped() -> "list[str]":
-    """The files named libhermetic_pyobject_tls.so[.N...] mapped in this process."""
+def _mapped_files() -> "set[str]":
+    """The names of the files mapped in this process (/proc/self/maps)."""
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            found = {f[5].strip() for f in (line.split(None, 5) for line in maps) if len(f) == 6}
+            return {f[5].strip() for f in (line.split(None, 5) for line in maps) if len(f) == 6}
     except OSError:
-        return []
-    return sorted(p for p in found if _ANY_COPY.search(p.replace(" (deleted)", "")))
+        return set()
+
+
+def _copies_mapped() -> "list[str]":
+    """The files named libhermetic_pyobject_tls.so[.N...] mapped in this process."""
+    return sorted(p for p in _mapped_files() if _ANY_COPY.search(p.replace(" (deleted)", "")))
 
 
 def _already_loaded() -> "Optional[ctypes.CDLL]":
@@ -129,7 +133,9 @@ def _already_loaded() -> "Optional[ctypes.CDLL]":
     language in a process must share one copy, one flag and one Go runtime.
     Raises ImportError when a copy of another major version is mapped."""
     try:
-        return ctypes.CDLL(_SONAME, mode=getattr(os, "RTLD_NOLOAD", 4) | ctypes.RTLD_GLOBAL)
+        # RTLD_NOLOAD alone: with RTLD_GLOBAL it would also make a copy the
+        # host loaded with RTLD_LOCAL global, for every library loaded later.
+        return ctypes.CDLL(_SONAME, mode=getattr(os, "RTLD_NOLOAD", 4))
     except OSError:
         pass
     others = _copies_mapped()
@@ -140,6 +146,31 @@ def _already_loaded() -> "Optional[ctypes.CDLL]":
             "copy would bring a second flag and a second Go runtime, so none is loaded. Use one "
             f"major version of hermetic-pyobject-tls in a process ({_build_info.VERSION} here)."
         )
+    return _inside_another_object()
+
+
+def _inside_another_object() -> "Optional[ctypes.CDLL]":
+    """A shared object already in the process that carries the library inside
+    it (an extension built from the static archive) and exports its
+    functions: found by asking each mapped object, without loading anything,
+    for hermetic_pyobject_tls_version_number."""
+    import _ctypes
+
+    found = _mapped_files()
+    noload = getattr(os, "RTLD_NOLOAD", 4)
+    for path in sorted(p for p in found if p.startswith("/") and ".so" in os.path.basename(p)):
+        try:
+            lib = ctypes.CDLL(path, mode=noload)
+        except OSError:
+            continue
+        try:
+            # dlsym on the handle: the object itself and what it links.
+            lib.hermetic_pyobject_tls_version_number
+        except AttributeError:
+            # Give back the reference dlopen() took: the host may unload it.
+            _ctypes.dlclose(lib._handle)
+            continue
+        return lib
     return None
 
 
