@@ -188,6 +188,31 @@ def _build_library(version: str, outdir: str) -> str:
     return path
 
 
+C10_LAYER_NAME = "libhermetic_pyobject_tls_c10.so"
+
+
+def _build_c10_layer(version: str, major: int, libdir: str) -> str:
+    """The c10 ABI layer (c10/layer.c; docs/pytorch.md), compiled as
+    c10/CMakeLists.txt does, against the library just built in libdir:
+    NEEDED libhermetic_pyobject_tls.so.MAJOR, found beside it ($ORIGIN)."""
+    cc = os.environ.get("CC", "cc")
+    out = os.path.join(libdir, f"{C10_LAYER_NAME}.{major}")
+    cmd = [
+        cc, "-std=c11", "-O2", "-fPIC", "-fno-plt", "-fvisibility=hidden", "-Wall", "-Wextra", "-Werror",
+        f"-ffile-prefix-map={ROOT}=.", "-I", os.path.join(ROOT, "include"),
+        "-shared", "-o", out, os.path.join(ROOT, "c10", "layer.c"),
+        f"-Wl,--version-script={os.path.join(ROOT, 'c10', 'exports.map')}",
+        f"-Wl,-soname,{C10_LAYER_NAME}.{major}", "-Wl,-z,relro", "-Wl,-z,now", "-Wl,-z,noexecstack",
+        "-Wl,-z,defs", "-Wl,--enable-new-dtags", "-Wl,-rpath,$ORIGIN", "-Wl,--build-id=sha1",
+        "-L", libdir, f"-l:{LIBRARY_STEM}.{version}",
+    ]
+    print("hermetic_pyobject_tls_build: " + " ".join(cmd), file=sys.stderr, flush=True)
+    r = subprocess.run(cmd, cwd=ROOT)
+    if r.returncode != 0:
+        raise BuildError(f"building the c10 layer failed with exit status {r.returncode} ({cc}; set CC)")
+    return out
+
+
 def _record_line(arcname: str, data: bytes) -> str:
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
     return f"{arcname},sha256={digest},{len(data)}"
@@ -246,6 +271,10 @@ def build_wheel(
         lib = _build_library(version, os.path.join(tmp, "lib"))
         with open(lib, "rb") as f:
             files.append((f"{PACKAGE}/{LIBRARY_STEM}.{major}", f.read(), 0o755))
+        # The c10 ABI layer, beside it (hermetic_pyobject_tls.c10.install()).
+        layer = _build_c10_layer(version, major, os.path.dirname(lib))
+        with open(layer, "rb") as f:
+            files.append((f"{PACKAGE}/{C10_LAYER_NAME}.{major}", f.read(), 0o755))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
