@@ -105,7 +105,11 @@ def extract(v):
         if not os.path.exists(os.path.join(tmp, "torch/include/c10/core/impl/HermeticPyObjectTLS.h")):
             die(f"{wheel} has no torch/include/c10/core/impl/HermeticPyObjectTLS.h")
         shutil.rmtree(dest, ignore_errors=True)
-        os.replace(tmp, dest)
+        try:
+            os.replace(tmp, dest)
+        except OSError:  # another run extracted it meanwhile
+            if not os.path.exists(os.path.join(dest, "torch", "lib", "libc10.so")):
+                raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
