@@ -26,12 +26,12 @@
 // code reads haveState_ (its only reader, the header's inline get_state(),
 // has it switched off in 2.7 ... 2.12), so this is for completeness.
 //
-// The layer's code uses a hidden name for it, so that with libc10 ahead of
-// the layer (its haveState_ then interposes the exported one) the layer
-// still writes its own byte, never libc10's.
-__attribute__((visibility("hidden"))) _Atomic bool hpt_c10_have_state = false;
-HPT_C10_API extern _Atomic bool hpt_c10_have_state_export
-    __asm__("_ZN3c104impl19HermeticPyObjectTLS10haveState_E") __attribute__((alias("hpt_c10_have_state")));
+// The layer writes it through the dynamic symbol (the GOT), as C++ code does
+// with a static member: whichever definition the process bound the name to
+// is the one written, also the copy an executable that reads haveState_
+// directly gets by a copy relocation (tested by install.consumer_c10).
+HPT_C10_API extern _Atomic bool hpt_c10_have_state __asm__("_ZN3c104impl19HermeticPyObjectTLS10haveState_E");
+_Atomic bool hpt_c10_have_state = false;
 
 _Static_assert(sizeof(_Atomic bool) == 1 && _Alignof(_Atomic bool) == 1,
                "haveState_ must be laid out like std::atomic<bool>: one byte");
