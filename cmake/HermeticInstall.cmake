@@ -10,6 +10,8 @@
 #   <prefix>/<libdir>/cmake/HermeticPyObjectTLS/*.cmake           Development
 #   <prefix>/<libdir>/pkgconfig/hermetic_pyobject_tls.pc          Development
 #   <prefix>/<libdir>/pkgconfig/hermetic_pyobject_tls-static.pc   Development (the .a)
+#   <prefix>/<libdir>/pkgconfig/hermetic_pyobject_tls_c10.pc      Development (the c10 layer;
+#       its library files are installed by c10/CMakeLists.txt)
 #   <prefix>/<datadir>/licenses/hermetic_pyobject_tls/LICENSE     Runtime (BSD-3-Clause)
 #
 # Expects HermeticGoLibrary.cmake to have run (it sets _hpt_real and friends).
@@ -103,7 +105,7 @@ foreach(_hpt_lib IN LISTS CMAKE_DL_LIBS)
   string(APPEND _hpt_pc_libs_private " -l${_hpt_lib}")
 endforeach()
 set(HPT_PC_PREFIX "@HPT_PC_PREFIX@") # kept for the install step
-set(_hpt_pc_names hermetic_pyobject_tls)
+set(_hpt_pc_names hermetic_pyobject_tls hermetic_pyobject_tls_c10) # _c10: the c10 ABI layer (c10/)
 if(HERMETIC_PYOBJECT_TLS_BUILD_STATIC)
   list(APPEND _hpt_pc_names hermetic_pyobject_tls-static) # Libs: the .a itself
 endif()

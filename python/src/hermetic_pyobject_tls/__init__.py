@@ -93,6 +93,24 @@ class _DlInfo(ctypes.Structure):
     ]
 
 
+def _path_of_address(address: Optional[int]) -> Optional[str]:
+    """The file the code at address was mapped from (dladdr), or None."""
+    for where in (None, "libdl.so.2"):
+        try:
+            dladdr = ctypes.CDLL(where).dladdr
+            break
+        except (OSError, AttributeError):
+            continue
+    else:
+        return None
+    dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo)]
+    dladdr.restype = ctypes.c_int
+    info = _DlInfo()
+    if address and dladdr(address, ctypes.byref(info)) and info.dli_fname:
+        return os.fsdecode(info.dli_fname)
+    return None
+
+
 def _path_of(lib: ctypes.CDLL) -> str:
     """The file a loaded library was mapped from (dladdr on one of its functions)."""
     for where in (None, "libdl.so.2"):
