@@ -113,21 +113,8 @@ def _path_of_address(address: Optional[int]) -> Optional[str]:
 
 def _path_of(lib: ctypes.CDLL) -> str:
     """The file a loaded library was mapped from (dladdr on one of its functions)."""
-    for where in (None, "libdl.so.2"):
-        try:
-            dladdr = ctypes.CDLL(where).dladdr
-            break
-        except (OSError, AttributeError):
-            continue
-    else:
-        return _SONAME
-    dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo)]
-    dladdr.restype = ctypes.c_int
-    info = _DlInfo()
-    address = ctypes.cast(lib.hermetic_pyobject_tls_version_number, ctypes.c_void_p)
-    if dladdr(address, ctypes.byref(info)) and info.dli_fname:
-        return os.fsdecode(info.dli_fname)
-    return _SONAME
+    address = ctypes.cast(lib.hermetic_pyobject_tls_version_number, ctypes.c_void_p).value
+    return _path_of_address(address) or _SONAME
 
 
 def _mapped_files() -> "set[str]":
