@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -248,22 +249,7 @@ func randomOps(rng *rand.Rand, n int) []byte {
 // TestDifferentialSequences: random sequences, one operation at a time, so
 // every read, have_state included, must agree exactly.
 func TestDifferentialSequences(t *testing.T) {
-	r := loadRef(t)
-	seed := uint64(time.Now().UnixNano())
-	seeds := []uint64{0x5eed, seed}
-	total := 0
-	for _, s := range seeds {
-		rng := rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
-		for _, workers := range []int{1, 3, 6} {
-			ops := randomOps(rng, 1500)
-			n, first := runSequence(r, workers, ops)
-			total += len(ops)
-			if n != 0 {
-				t.Errorf("seed %#x, %d workers: %d mismatches; first: %s", s, workers, n, strings.Join(first, "; "))
-			}
-		}
-	}
-	t.Logf("%d operations on 1, 3 and 6 threads (seeds %v): agree", total, seeds)
+	checkSequences(t, loadRef(t), []int{1, 3, 6}, 1500)
 }
 
 // TestDifferentialConcurrent: several locked goroutines run their own random
@@ -271,13 +257,38 @@ func TestDifferentialSequences(t *testing.T) {
 // have_state, the model is turned on before pkg/hermetic, so a true from
 // pkg/hermetic must be a true from the model too.
 func TestDifferentialConcurrent(t *testing.T) {
-	r := loadRef(t)
+	checkConcurrent(t, loadRef(t), 4, 5000)
+}
+
+// checkSequences runs random sequences of n operations on each number of
+// worker threads, for a fixed seed and a fresh one, against r.
+func checkSequences(t *testing.T, r *c10ref, workerCounts []int, n int) {
+	seed := uint64(time.Now().UnixNano())
+	seeds := []uint64{0x5eed, seed}
+	total := 0
+	for _, s := range seeds {
+		rng := rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
+		for _, workers := range workerCounts {
+			ops := randomOps(rng, n)
+			mismatches, first := runSequence(r, workers, ops)
+			total += len(ops)
+			if mismatches != 0 {
+				t.Errorf("seed %#x, %d workers: %d mismatches; first: %s", s, workers, mismatches, strings.Join(first, "; "))
+			}
+		}
+	}
+	t.Logf("%d operations on %v threads (seeds %#x): checked", total, workerCounts, seeds)
+}
+
+// checkConcurrent runs goroutines locked goroutines at once, each its own
+// random sequence of opsEach operations, against r.
+func checkConcurrent(t *testing.T, r *c10ref, goroutines, opsEach int) {
 	if e := syncHaveState(r); e != "" {
 		t.Fatal(e)
 	}
-	const goroutines, opsEach = 4, 5000
 	seed := uint64(time.Now().UnixNano())
 	var wg sync.WaitGroup
+	var done atomic.Int64
 	errs := make(chan string, goroutines)
 	for g := 0; g < goroutines; g++ {
 		wg.Add(1)
@@ -286,7 +297,7 @@ func TestDifferentialConcurrent(t *testing.T) {
 			runtime.LockOSThread() // never unlocked: the thread ends with us
 			rng := rand.New(rand.NewPCG(seed, uint64(g)))
 			if h, m := hermetic.State(), r.get(); h != m {
-				errs <- fmt.Sprintf("goroutine %d: new thread reads %v, model %v", g, h, m)
+				errs <- fmt.Sprintf("goroutine %d: new thread reads %v, reference %v", g, h, m)
 				return
 			}
 			for i := 0; i < opsEach; i++ {
@@ -297,7 +308,7 @@ func TestDifferentialConcurrent(t *testing.T) {
 					continue
 				case opHave:
 					if h, m := hermetic.HaveState(), r.have(); h && !m {
-						e = "have = true before the model's"
+						e = "have = true before the reference's"
 					}
 				case opInit:
 					r.init()
@@ -308,6 +319,7 @@ func TestDifferentialConcurrent(t *testing.T) {
 				default:
 					e = apply(r, op)
 				}
+				done.Add(1)
 				if e != "" {
 					errs <- fmt.Sprintf("goroutine %d, op %d (%s), seed %#x: %s", g, i, opNames[op], seed, e)
 					return
@@ -317,9 +329,12 @@ func TestDifferentialConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	close(errs)
+	failures := 0
 	for e := range errs {
+		failures++
 		t.Error(e)
 	}
+	t.Logf("%d goroutines on their own OS threads, %d operations, %d failed", goroutines, done.Load(), failures)
 }
 
 // FuzzDifferential: any operation sequence, on three threads, must give the

@@ -3,20 +3,11 @@
 package hermetic_test
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"os"
-	"runtime"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 	"unsafe"
 
 	"github.com/ebitengine/purego"
-
-	"github.com/hermetic-pyobject-tls/hermetic-pyobject-tls/pkg/hermetic"
 )
 
 // The differential test against the real libc10.so from a PyTorch wheel
@@ -59,78 +50,11 @@ func loadLibc10(t *testing.T) *c10ref {
 // TestRealLibc10Sequences: random sequences one operation at a time on 1, 3
 // and 8 threads (haveState_ included): every read agrees.
 func TestRealLibc10Sequences(t *testing.T) {
-	r := loadLibc10(t)
-	seed := uint64(time.Now().UnixNano())
-	total := 0
-	for _, s := range []uint64{0x5eed, seed} {
-		rng := rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
-		for _, workers := range []int{1, 3, 8} {
-			ops := randomOps(rng, 3000)
-			n, first := runSequence(r, workers, ops)
-			total += len(ops)
-			if n != 0 {
-				t.Errorf("seed %#x, %d workers: %d mismatches; first: %s", s, workers, n, strings.Join(first, "; "))
-			}
-		}
-	}
-	t.Logf("sequences: %d operations on 1, 3 and 8 threads (seeds 0x5eed, %#x): 0 mismatches", total, seed)
+	checkSequences(t, loadLibc10(t), []int{1, 3, 8}, 3000)
 }
 
 // TestRealLibc10Concurrent: 8 locked goroutines, each its own random
 // sequence at the same time; per-thread flags agree exactly.
 func TestRealLibc10Concurrent(t *testing.T) {
-	r := loadLibc10(t)
-	if e := syncHaveState(r); e != "" {
-		t.Fatal(e)
-	}
-	const goroutines, opsEach = 8, 20000
-	seed := uint64(time.Now().UnixNano())
-	var wg sync.WaitGroup
-	var mismatches, done atomic.Int64
-	errs := make(chan string, goroutines)
-	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			runtime.LockOSThread() // never unlocked: the thread ends with us
-			rng := rand.New(rand.NewPCG(seed, uint64(g)))
-			if h, m := hermetic.State(), r.get(); h != m {
-				mismatches.Add(1)
-				errs <- fmt.Sprintf("goroutine %d: new thread reads %v, libc10 %v", g, h, m)
-				return
-			}
-			for i := 0; i < opsEach; i++ {
-				op := byte(rng.IntN(numOps))
-				var e string
-				switch op {
-				case opRetire:
-					continue
-				case opHave:
-					if h, m := hermetic.HaveState(), r.have(); h && !m {
-						e = "have = true before libc10's"
-					}
-				case opInit:
-					r.init()
-					hermetic.InitState()
-					if !hermetic.HaveState() || !r.have() {
-						e = "have = false right after init"
-					}
-				default:
-					e = apply(r, op)
-				}
-				done.Add(1)
-				if e != "" {
-					mismatches.Add(1)
-					errs <- fmt.Sprintf("goroutine %d, op %d (%s), seed %#x: %s", g, i, opNames[op], seed, e)
-					return
-				}
-			}
-		}(g)
-	}
-	wg.Wait()
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
-	t.Logf("concurrent: %d goroutines on their own OS threads, %d operations, %d mismatches", goroutines, done.Load(), mismatches.Load())
+	checkConcurrent(t, loadLibc10(t), 8, 20000)
 }
