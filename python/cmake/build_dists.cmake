@@ -4,19 +4,9 @@
 # SOURCE_DIR --outdir DIST`: the sdist, and the wheel built from that sdist
 # (so the sdist holds everything a build needs). Checks both names and what
 # they hold. PIP_CACHE_DIR (set by CTest) keeps the downloads across runs.
-foreach(var PYTHON SOURCE_DIR TOOLS DIST VERSION)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "build_dists.cmake: -D${var}= is required")
-  endif()
-endforeach()
-
-function(run)
-  message(STATUS "+ ${ARGN}")
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "failed (${rc}): ${ARGN}")
-  endif()
-endfunction()
+set(SCRIPT build_dists.cmake)
+include("${CMAKE_CURRENT_LIST_DIR}/script_common.cmake")
+hermetic_script_require(PYTHON SOURCE_DIR TOOLS DIST VERSION)
 
 if(NOT EXISTS "${TOOLS}/bin/python")
   run("${PYTHON}" -m venv "${TOOLS}")

@@ -4,19 +4,9 @@
 # index), pytest (the interpreter's own with SYSTEM_SITE, else from PyPI
 # through PIP_CACHE_DIR), an import check; then, with TESTS, the package's
 # pytest suite. Used by python.install and by each python.cpython3.X test.
-foreach(var PYTHON VENV WHEEL)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "venv_test.cmake: -D${var}= is required")
-  endif()
-endforeach()
-
-function(run)
-  message(STATUS "+ ${ARGN}")
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "failed (${rc}): ${ARGN}")
-  endif()
-endfunction()
+set(SCRIPT venv_test.cmake)
+include("${CMAKE_CURRENT_LIST_DIR}/script_common.cmake")
+hermetic_script_require(PYTHON VENV WHEEL)
 
 if(NOT EXISTS "${WHEEL}")
   message(FATAL_ERROR "no wheel at ${WHEEL}: the test python.build makes it")
