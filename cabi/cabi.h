@@ -34,6 +34,10 @@ int hptls_mask_save(sigset_t *mask) HPTLS_HIDDEN;
 // actions, so that none runs Go's handler there (hostsignals.c).
 void hptls_child_signals(void) HPTLS_HIDDEN;
 void hptls_mask_restore(int saved, const sigset_t *mask) HPTLS_HIDDEN;
+// Before the Go runtime starts: lets its threads keep the host's
+// process-directed signals blocked (sigtable_patch.c). Nonzero when the
+// runtime's table was found and changed, zero when it was left alone.
+int hptls_sigtable_patch(void) HPTLS_HIDDEN;
 // A thread's first entry into Go (init_state when init, else set_state(on)),
 // with the caller's mask saved and restored around it (set_state.c).
 void hptls_enter_go_first(int init, uint32_t on) HPTLS_HIDDEN __attribute__((noinline, cold));

@@ -14,12 +14,13 @@
 //    thread created from it saves that mask as initSigmask, so every runtime
 //    thread blocks them. After the initializer (default priority, later in
 //    the link) the loading thread's own mask is put back.
-// 2. Go unblocks SIGCHLD, SIGPROF and SIGSTKFLT on its threads whatever
-//    initSigmask says. Where the host left one of them at SIG_DFL, a handler
-//    of ours takes it: on a runtime thread it blocks the signal there for
-//    good (through the mask restored when the handler returns) and sends it
-//    to the process again, so that it ends where it would have gone without
-//    the library; on a host thread it does what SIG_DFL would have done.
+// 2. Go unblocks the signals its table marks _SigUnblock on every thread it
+//    runs, whatever initSigmask says: among them SIGCHLD, SIGPROF, SIGSTKFLT
+//    and signal 34 (glibc's SIGRTMIN), which a host may take with sigwait().
+//    Before the runtime starts, the same constructor clears that mark for
+//    those four in the runtime's table (sigtable_patch.c), so runtime threads
+//    keep them blocked and the kernel delivers them to the host's threads,
+//    with their own siginfo, and installs no handler of ours.
 // 3. A thread's first write binds a Go M to it (needm), which sets the
 //    thread's mask to Go's; set_state and init_state put the caller's mask
 //    back after that first call (hptls_enter_go_first, below).
@@ -37,14 +38,12 @@ const char hptls_link_hostsignals = 0;
 static sigset_t loader_mask;
 static int loader_mask_saved;
 
-// Signals Go wants unblocked on its own threads, and the synchronous ones
-// (blocking those only turns a fault into a kill). Everything else is
-// blocked on runtime threads.
+// The synchronous signals: Go needs them on its own threads (blocking one
+// only turns a fault into a kill). Everything else is blocked on runtime
+// threads.
 static int go_needs(int sig) {
   switch (sig) {
   case SIGILL: case SIGTRAP: case SIGBUS: case SIGFPE: case SIGSEGV: case SIGSYS:
-  case SIGPROF: // profiling timers (unblocked by Go regardless)
-  case SIGCHLD: case SIGSTKFLT: // unblocked by Go regardless: see 2.
     return 1;
   }
   return 0;
@@ -80,6 +79,7 @@ void hptls_child_signals(void) {
 }
 
 __attribute__((constructor(101))) static void block_before_runtime(void) {
+  hptls_sigtable_patch();
   for (int i = 0; i < GO_HANDLED; i++)
     before_load_saved[i] = sigaction(go_handled[i], NULL, &before_load[i]) == 0;
   sigset_t block;
@@ -124,60 +124,6 @@ __attribute__((constructor(103))) static void unblock_after_archive_runtime(void
 }
 
 __attribute__((constructor)) static void unblock_after_shared_runtime(void) { unblock_after_runtime(); }
-
-// --- 2. SIGCHLD, SIGPROF, SIGSTKFLT -------------------------------------
-
-static const int rerouted[] = {SIGCHLD, SIGPROF, SIGSTKFLT};
-
-// A runtime thread blocks every signal of step 1 (a host thread that takes
-// one of the rerouted signals very rarely blocks all of these).
-static int on_runtime_thread(const sigset_t *mask) {
-  static const int marks[] = {SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
-                              SIGTERM, SIGWINCH, SIGIO, SIGXCPU, SIGVTALRM, SIGTTIN};
-  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-    if (!sigismember(mask, marks[i])) return 0;
-  for (int sig = SIGRTMIN + 3; sig <= SIGRTMAX; sig++)
-    if (!sigismember(mask, sig)) return 0;
-  return 1;
-}
-
-static void reroute(int sig, siginfo_t *info, void *context) {
-  (void)info;
-  int saved_errno = errno;
-  ucontext_t *uc = context;
-  struct sigaction now;
-  if (sigaction(sig, NULL, &now) != 0 || !(now.sa_flags & SA_SIGINFO) || now.sa_sigaction != reroute) {
-    // Called by a handler the host installed over ours, which chains to the
-    // one it replaced: that handler has taken the signal, and the host's
-    // action before ours was SIG_DFL. Neither send it again nor end the
-    // process (c.test_host_signals_chain).
-    errno = saved_errno;
-    return;
-  }
-  if (on_runtime_thread(&uc->uc_sigmask)) {
-    sigaddset(&uc->uc_sigmask, sig); // blocked here once the handler returns
-    kill(getpid(), sig);             // blocked here now: goes to another thread or stays pending
-  } else if (sig != SIGCHLD) {       // SIG_DFL of SIGCHLD is to ignore it
-    signal(sig, SIG_DFL);            // SIGPROF, SIGSTKFLT: SIG_DFL ends the process
-    pthread_kill(pthread_self(), sig);
-  }
-  errno = saved_errno;
-}
-
-// After unblock_after_runtime: Go installs no handler on these in a library.
-__attribute__((constructor)) static void install_reroute(void) {
-  for (size_t i = 0; i < sizeof rerouted / sizeof rerouted[0]; i++) {
-    struct sigaction now, sa;
-    if (sigaction(rerouted[i], NULL, &now) != 0) continue;
-    if ((now.sa_flags & SA_SIGINFO) || now.sa_handler != SIG_DFL) continue; // the host's choice
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = reroute;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
-    if (rerouted[i] == SIGCHLD) sa.sa_flags |= now.sa_flags & (SA_NOCLDSTOP | SA_NOCLDWAIT);
-    sigemptyset(&sa.sa_mask);
-    sigaction(rerouted[i], &sa, NULL);
-  }
-}
 
 // --- 3. the caller's mask ------------------------------------------------
 

@@ -12,13 +12,24 @@
 //       own SIGPROF handler, which calls the handler it replaced (what
 //       profilers and crash reporters do); ROUNDS raise()s of SIGPROF each
 //       run the host's handler once, and the process lives.
+//   test_host_signals siginfo ROUNDS   main blocks every signal and takes
+//       with sigwaitinfo() what the kernel sent: a child's SIGCHLD with that
+//       child's pid and status, ITIMER_PROF's SIGPROF as SI_KERNEL, and a
+//       sigqueue()d SIGRTMIN with its value.
+//   test_host_signals reset ROUNDS     as sigwait for a child's SIGCHLD, but
+//       the host sets SIGCHLD to SIG_DFL after the load first.
+//   test_host_signals eintr ROUNDS     main blocks nothing and leaves SIGCHLD
+//       at SIG_DFL; a child exits while main sleeps in poll() or
+//       nanosleep(): neither may return EINTR.
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -192,10 +203,131 @@ static int run_chain(int rounds) {
   return host_calls == rounds && kept ? 0 : 1;
 }
 
+static void block_all(void) {
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, NULL);
+}
+
+// Waits up to 5 s for sig; 0 on a timeout.
+static int take(int sig, siginfo_t *info) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  struct timespec ts = {5, 0};
+  int got;
+  do got = sigtimedwait(&set, info, &ts);
+  while (got < 0 && errno == EINTR);
+  return got == sig;
+}
+
+// A child's SIGCHLD, taken with sigwaitinfo: 1 when it carries the child's
+// pid and exit status. The child exits while this thread is busy elsewhere
+// (in waitid), not waiting in sigtimedwait(), as in an event loop: the kernel
+// then picks whichever thread does not block SIGCHLD.
+static int child_sigchld(int status) {
+  pid_t pid = fork();
+  if (pid == 0) _exit(status);
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  while (waitid(P_PID, pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+  }
+  int ok = take(SIGCHLD, &info) && info.si_code == CLD_EXITED && info.si_pid == pid &&
+           info.si_status == status;
+  waitpid(pid, NULL, 0);
+  return ok;
+}
+
+static int run_siginfo(int rounds) {
+  block_all();
+  int child = 0, prof = 0, rt = 0;
+  for (int r = 0; r < rounds; r++) {
+    pthread_t t; // a new thread enters Go: the runtime may start more threads
+    pthread_create(&t, NULL, writer, NULL);
+    pthread_join(t, NULL);
+    child += child_sigchld(r & 0x7f);
+
+    // ITIMER_PROF counts this process's CPU time: spin until it fires.
+    struct itimerval it = {{0, 0}, {0, 10000}};
+    setitimer(ITIMER_PROF, &it, NULL);
+    sigset_t set, pending;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPROF);
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+      sigpending(&pending);
+      clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (!sigismember(&pending, SIGPROF) && now.tv_sec - t0.tv_sec < 2);
+    siginfo_t info;
+    prof += take(SIGPROF, &info) && info.si_code == SI_KERNEL;
+
+    union sigval v = {.sival_int = r + 1};
+    sigqueue(getpid(), SIGRTMIN, v);
+    rt += take(SIGRTMIN, &info) && info.si_code == SI_QUEUE && info.si_value.sival_int == r + 1 &&
+          info.si_pid == getpid();
+  }
+  printf("siginfo: child's SIGCHLD %d/%d, ITIMER_PROF's SIGPROF %d/%d, SIGRTMIN %d/%d\n", child,
+         rounds, prof, rounds, rt, rounds);
+  if (child != rounds || prof != rounds || rt != rounds)
+    FAIL("a signal reached sigwaitinfo() without the kernel's siginfo, or not at all");
+  return failures != 0;
+}
+
+static int run_reset(int rounds) {
+  block_all();
+  hermetic_pyobject_tls_set_state(true);
+  signal(SIGCHLD, SIG_DFL); // what Python's subprocess and many daemons do
+  int child = 0;
+  for (int r = 0; r < rounds; r++) {
+    pthread_t t;
+    pthread_create(&t, NULL, writer, NULL);
+    pthread_join(t, NULL);
+    child += child_sigchld(r & 0x7f);
+  }
+  printf("reset: child's SIGCHLD %d/%d after SIGCHLD was set to SIG_DFL\n", child, rounds);
+  if (child != rounds) FAIL("a child's SIGCHLD did not reach sigwaitinfo()");
+  return failures != 0;
+}
+
+static int run_eintr(int rounds) {
+  sigset_t none;
+  sigemptyset(&none);
+  pthread_sigmask(SIG_SETMASK, &none, NULL);
+  hermetic_pyobject_tls_set_state(true);
+  int eintr_poll = 0, eintr_sleep = 0;
+  for (int r = 0; r < rounds; r++) {
+    pthread_t t;
+    pthread_create(&t, NULL, writer, NULL);
+    pthread_join(t, NULL);
+    for (int how = 0; how < 2; how++) {
+      pid_t pid = fork();
+      if (pid == 0) {
+        usleep(20000);
+        _exit(0);
+      }
+      int rc;
+      if (how == 0) {
+        rc = poll(NULL, 0, 200);
+        eintr_poll += rc < 0 && errno == EINTR;
+      } else {
+        struct timespec ts = {0, 200000000};
+        rc = nanosleep(&ts, NULL);
+        eintr_sleep += rc < 0 && errno == EINTR;
+      }
+      waitpid(pid, NULL, 0);
+    }
+  }
+  printf("eintr: poll() %d/%d and nanosleep() %d/%d interrupted by a child's exit\n", eintr_poll,
+         rounds, eintr_sleep, rounds);
+  if (eintr_poll || eintr_sleep) FAIL("an ignored SIGCHLD interrupted the host's system calls");
+  return failures != 0;
+}
+
 int main(int argc, char **argv) {
   alarm(120); // never hang: SIGALRM ends the test
   if (argc != 3) {
-    fprintf(stderr, "usage: %s sigwait|signalfd|mask|chain ROUNDS\n", argv[0]);
+    fprintf(stderr, "usage: %s sigwait|signalfd|mask|chain|siginfo|reset|eintr ROUNDS\n", argv[0]);
     return 2;
   }
   int rounds = atoi(argv[2]);
@@ -203,6 +335,9 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "signalfd")) return run_waits(1, rounds);
   if (!strcmp(argv[1], "mask")) return run_masks(rounds);
   if (!strcmp(argv[1], "chain")) return run_chain(rounds);
+  if (!strcmp(argv[1], "siginfo")) return run_siginfo(rounds);
+  if (!strcmp(argv[1], "reset")) return run_reset(rounds);
+  if (!strcmp(argv[1], "eintr")) return run_eintr(rounds);
   fprintf(stderr, "unknown mode %s\n", argv[1]);
   return 2;
 }
