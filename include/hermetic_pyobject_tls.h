@@ -27,10 +27,10 @@
  *   async-signal-safe; reads are.
  * - Signals: a call leaves the calling thread's signal mask as it found it;
  *   the runtime's threads block every signal the host may take with
- *   sigwait() or signalfd(), except SIGCHLD, SIGPROF and SIGSTKFLT, which
- *   Go keeps unblocked and the library sends on to the host when the host
- *   left them at SIG_DFL (docs/reliability.md lists what Go keeps, and the
- *   costs).
+ *   sigwait() or signalfd() (SIGCHLD, SIGPROF and SIGRTMIN included), so
+ *   a process-directed signal reaches a host thread with its own siginfo;
+ *   the library installs no handler of its own (docs/reliability.md lists
+ *   what the Go runtime keeps: the synchronous signals, SIGPIPE).
  * - fork(): the child keeps the forking thread's flag and have_state, as
  *   C++ thread_local does, and every function works in the child. There
  *   nothing enters the Go runtime, not even a thread's exit or a signal, so

@@ -18,6 +18,9 @@
 //       sigqueue()d SIGRTMIN with its value.
 //   test_host_signals reset ROUNDS     as sigwait for a child's SIGCHLD, but
 //       the host sets SIGCHLD to SIG_DFL after the load first.
+//   test_host_signals threads ROUNDS   after ROUNDS threads wrote, every other
+//       thread of the process (the runtime's) blocks every signal but the
+//       synchronous ones and glibc's 32 and 33 (read from /proc).
 //   test_host_signals eintr ROUNDS     main blocks nothing and leaves SIGCHLD
 //       at SIG_DFL; a child exits while main sleeps in poll() or
 //       nanosleep(): neither may return EINTR.
@@ -30,6 +33,8 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/time.h>
+#include <sys/syscall.h>
+#include <dirent.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -324,10 +329,64 @@ static int run_eintr(int rounds) {
   return failures != 0;
 }
 
+// What the Go runtime needs unblocked on its threads: faults, and glibc's
+// SIGCANCEL and SIGSETXID (setuid() signals every thread and waits).
+static int runtime_may_unblock(int sig) {
+  switch (sig) {
+  case SIGKILL: case SIGSTOP: // cannot be blocked
+  case SIGILL: case SIGTRAP: case SIGBUS: case SIGFPE: case SIGSEGV: case SIGSYS: case 32: case 33:
+    return 1;
+  }
+  return 0;
+}
+
+static int run_threads(int rounds) {
+  hermetic_pyobject_tls_set_state(true);
+  for (int r = 0; r < rounds; r++) {
+    pthread_t t;
+    pthread_create(&t, NULL, writer, NULL);
+    pthread_join(t, NULL);
+  }
+  usleep(100000); // let the runtime settle (idle Ms, GC workers)
+  char self[32];
+  snprintf(self, sizeof self, "%ld", (long)syscall(SYS_gettid));
+  DIR *d = opendir("/proc/self/task");
+  if (!d) {
+    perror("/proc/self/task");
+    return 1;
+  }
+  int threads = 0, bad = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.' || !strcmp(e->d_name, self)) continue;
+    char path[320], line[256];
+    snprintf(path, sizeof path, "/proc/self/task/%s/status", e->d_name);
+    FILE *f = fopen(path, "r");
+    if (!f) continue; // exited meanwhile
+    unsigned long long blk = 0;
+    int found = 0;
+    while (fgets(line, sizeof line, f))
+      if (sscanf(line, "SigBlk: %llx", &blk) == 1) found = 1;
+    fclose(f);
+    if (!found) continue;
+    threads++;
+    for (int sig = 1; sig <= 64; sig++)
+      if (!(blk >> (sig - 1) & 1) && !runtime_may_unblock(sig)) {
+        fprintf(stderr, "  runtime thread %s: signal %d (%s) unblocked\n", e->d_name, sig, strsignal(sig));
+        bad++;
+      }
+  }
+  closedir(d);
+  printf("threads: %d runtime threads, %d signals unblocked that the host may want\n", threads, bad);
+  if (threads == 0) FAIL("no runtime thread found: the runtime did not start");
+  if (bad) FAIL("a runtime thread can take a process-directed signal of the host's");
+  return failures != 0;
+}
+
 int main(int argc, char **argv) {
   alarm(120); // never hang: SIGALRM ends the test
   if (argc != 3) {
-    fprintf(stderr, "usage: %s sigwait|signalfd|mask|chain|siginfo|reset|eintr ROUNDS\n", argv[0]);
+    fprintf(stderr, "usage: %s sigwait|signalfd|mask|chain|siginfo|reset|eintr|threads ROUNDS\n", argv[0]);
     return 2;
   }
   int rounds = atoi(argv[2]);
@@ -338,6 +397,7 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "siginfo")) return run_siginfo(rounds);
   if (!strcmp(argv[1], "reset")) return run_reset(rounds);
   if (!strcmp(argv[1], "eintr")) return run_eintr(rounds);
+  if (!strcmp(argv[1], "threads")) return run_threads(rounds);
   fprintf(stderr, "unknown mode %s\n", argv[1]);
   return 2;
 }
