@@ -38,6 +38,9 @@ void hptls_mask_restore(int saved, const sigset_t *mask) HPTLS_HIDDEN;
 // process-directed signals blocked (sigtable_patch.c). Nonzero when the
 // runtime's table was found and changed, zero when it was left alone.
 int hptls_sigtable_patch(void) HPTLS_HIDDEN;
+// Before a thread's first entry into Go: at its exit, a new process is
+// noticed before Go's own destructor could enter Go (fork.c).
+void hptls_note_go_thread(void) HPTLS_HIDDEN;
 // A thread's first entry into Go (init_state when init, else set_state(on)),
 // with the caller's mask saved and restored around it (set_state.c).
 void hptls_enter_go_first(int init, uint32_t on) HPTLS_HIDDEN __attribute__((noinline, cold));

@@ -61,10 +61,36 @@ int hptls_stay_in_c_slow(void) {
   return 1;
 }
 
+// A thread that entered Go has Go's thread-exit destructor pending (see
+// x_crosscall2_ptr above). In a child made by _Fork() or clone(), where no
+// atfork handler ran, that thread may exit without ever writing there: this
+// destructor notices the new process first and clears the pointer. Its key
+// is created here, before the runtime starts and long before the runtime
+// creates its own key on the first call from C, so it has the lower index,
+// and glibc runs a thread's destructors in index order.
+static pthread_key_t exit_key;
+static int exit_key_created;
+
+// A thread's exit is rare enough for a getpid() (a write is not): it
+// catches the new process also where the kernel accepted MADV_WIPEONFORK
+// without applying it (qemu-user does: a child sees the page as it was).
+static void before_go_thread_exit(void *unused) {
+  (void)unused;
+  if (started_pid && getpid() != started_pid)
+    on_fork_child();
+  else
+    hptls_stay_in_c(); // in a new process: on_fork_child()
+}
+
+void hptls_note_go_thread(void) {
+  if (exit_key_created) pthread_setspecific(exit_key, &exit_key);
+}
+
 // Priority 101 runs before the Go runtime's own initializer starts its
 // threads, so that no fork can fall between the two.
 __attribute__((constructor(101))) static void register_fork_handler(void) {
   pthread_atfork(NULL, NULL, on_fork_child);
+  exit_key_created = pthread_key_create(&exit_key, before_go_thread_exit) == 0;
 }
 
 // Priority 103: after the Go runtime's initializer in the static archive,

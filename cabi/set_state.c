@@ -26,6 +26,7 @@ __attribute__((visibility("default"))) void hermetic_pyobject_tls_set_state(unsi
 // A thread's first entry into Go, out of line so that the frequent calls
 // keep no stack frame for a signal set (a tail call into Go).
 void hptls_enter_go_first(int init, uint32_t on) {
+  hptls_note_go_thread();
   sigset_t mask;
   int saved = hptls_mask_save(&mask);
   if (init)

@@ -1,17 +1,36 @@
-// test_fork_thread_exit [FORKS]: a thread that wrote in the parent (so the Go
-// runtime has bound one of its Ms to it) forks, and in the child that thread
-// ends with pthread_exit(). Go's thread-exit destructor would then enter the
-// Go runtime in the child to give the M back, and could wait there forever
-// for a lock that a parent thread held at fork time. The child must not
-// enter Go at all.
+// test_fork_thread_exit [FORKS [fork|_Fork|clone]]: a thread that wrote in
+// the parent (so the Go runtime has bound one of its Ms to it) forks, and in
+// the child that thread ends with pthread_exit(). Go's thread-exit destructor
+// would then enter the Go runtime in the child to give the M back, and could
+// wait there forever for a lock that a parent thread held at fork time. The
+// child must not enter Go at all.
+//   fork:   fork(), and the child writes once before it exits (the default);
+//   _Fork:  glibc's _Fork(), which runs no atfork handler, and the child does
+//           not write: nothing of ours ran in it before the thread exits;
+//   clone:  the same with a raw clone() system call (no CLONE_VM).
 //
 // Evidence that it did: for a C thread with no signal stack of its own, Go
 // installs one when it binds an M and disables it when it gives the M back.
 // A destructor of our own, on a key created after Go's (so it runs after
 // Go's in the same thread exit), checks that the thread's signal stack is
 // still the one it had before pthread_exit().
+#include <sys/syscall.h>
+
 #include "hermetic_pyobject_tls.h"
 #include "testing.h"
+
+static const char *how = "fork";
+
+// glibc's _Fork() (2.34 and later), found at run time: the portable hosts
+// are linked against glibc 2.17, which has none.
+static pid_t fork_without_handlers(void) {
+  pid_t (*fn)(void) = (pid_t(*)(void))dlsym(RTLD_DEFAULT, "_Fork");
+  if (!fn) {
+    fprintf(stderr, "_Fork: not in this C library (glibc 2.34 or later has it)\n");
+    return -1;
+  }
+  return fn();
+}
 
 static const double CHILD_TIMEOUT = 10.0;
 
@@ -28,7 +47,13 @@ static void after_go_destructor(void *value) {
 static void *writer_that_forks(void *arg) {
   int *status = arg;
   hermetic_pyobject_tls_set_state(true); // binds a Go M to this thread
-  pid_t pid = fork();
+  pid_t pid;
+  if (!strcmp(how, "fork"))
+    pid = fork();
+  else if (!strcmp(how, "_Fork"))
+    pid = fork_without_handlers();
+  else
+    pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
   if (pid < 0) return (void *)1;
   if (pid == 0) {
     pthread_key_t key;
@@ -37,7 +62,7 @@ static void *writer_that_forks(void *arg) {
     if (sigaltstack(NULL, &before_exit) != 0) _exit(3);
     if (before_exit.ss_flags & SS_DISABLE) _exit(6); // Go gave this thread no stack: no evidence
     if (!hermetic_pyobject_tls_get_state()) _exit(2);
-    hermetic_pyobject_tls_set_state(false); // and a write in the child, too
+    if (!strcmp(how, "fork")) hermetic_pyobject_tls_set_state(false); // and a write in the child, too
     pthread_exit(NULL);
   }
   *status = wait_child(pid, CHILD_TIMEOUT);
@@ -46,6 +71,8 @@ static void *writer_that_forks(void *arg) {
 
 int main(int argc, char **argv) {
   int forks = (int)arg_long(argc, argv, 1, 20);
+  if (argc > 2) how = argv[2];
+  CHECK(!strcmp(how, "fork") || !strcmp(how, "_Fork") || !strcmp(how, "clone"));
   int entered_go = 0, hangs = 0, other = 0;
   for (int i = 0; i < forks; i++) {
     int status = 0;
@@ -61,9 +88,9 @@ int main(int argc, char **argv) {
       fprintf(stderr, "fork %d: child status %#x\n", i, status);
     }
   }
-  printf("test_fork_thread_exit: %d children ended the forking thread with pthread_exit: "
+  printf("test_fork_thread_exit %s: %d children ended the forking thread with pthread_exit: "
          "%d entered the Go runtime, %d hung, %d failed otherwise\n",
-         forks, entered_go, hangs, other);
+         how, forks, entered_go, hangs, other);
   CHECK(entered_go == 0 && hangs == 0 && other == 0);
   return 0;
 }
