@@ -30,6 +30,11 @@ static inline int hptls_stay_in_c(void) {
 // one call (hostsignals.c); later entries leave the mask alone.
 extern _Thread_local unsigned char hptls_bound __attribute__((tls_model("initial-exec"))) HPTLS_HIDDEN;
 int hptls_mask_save(sigset_t *mask) HPTLS_HIDDEN;
+// Nonzero while the calling thread is inside a write that entered Go. A
+// write that finds it set was made by a signal handler that interrupted that
+// write, and is served in C: entering Go again there aborts the process
+// ("exitsyscall: syscall frame is no longer valid") or hangs (set_state.c).
+extern _Thread_local unsigned char hptls_in_go __attribute__((tls_model("initial-exec"))) HPTLS_HIDDEN;
 // In a forked child: the signals Go handled go back to the host's pre-load
 // actions, so that none runs Go's handler there (hostsignals.c).
 void hptls_child_signals(void) HPTLS_HIDDEN;

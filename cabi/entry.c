@@ -20,11 +20,17 @@ void hermetic_pyobject_tls_init_state(void) {
     hptls_store_have_state();
     return;
   }
+  if (hptls_in_go) { // a handler that interrupted a write (cabi.h)
+    hptls_store_have_state();
+    return;
+  }
   if (!hptls_bound) { // first entry: keep the caller's signal mask (hostsignals.c)
     hptls_enter_go_first(1, 0);
     return;
   }
+  hptls_in_go = 1;
   hptls_go_init_state();
+  hptls_in_go = 0;
 }
 
 bool hermetic_pyobject_tls_have_state(void) {
