@@ -23,8 +23,11 @@
  *   for it; writes from more threads at once than GOMAXPROCS wait for each
  *   other. No function fails or calls back into the host. A write made
  *   before the runtime's initializer ran (static archive: .preinit_array, a
- *   constructor of priority 101) is served in C. Writes are not
- *   async-signal-safe; reads are.
+ *   constructor of priority 101) is served in C. Reads are
+ *   async-signal-safe. A write in a signal handler works once its thread
+ *   has written outside handlers, also when the handler interrupted a
+ *   write; a thread's first write binds runtime state and allocates, so it
+ *   must not be made in a handler (docs/reliability.md).
  * - Signals: a call leaves the calling thread's signal mask as it found it;
  *   the runtime's threads block every signal the host may take with
  *   sigwait() or signalfd() (SIGCHLD, SIGPROF and SIGRTMIN included), so
