@@ -50,17 +50,20 @@ static int failures;
     failures++;                                                                                    \
   } while (0)
 
+// Waits up to 5 s for sig; 0 on a timeout.
+static int take(int sig, siginfo_t *info) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  struct timespec ts = {5, 0};
+  int got;
+  do got = sigtimedwait(&set, info, &ts);
+  while (got < 0 && errno == EINTR);
+  return got == sig;
+}
+
 static int wait_for(int how, int fd, int want) {
-  if (how == 0) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, want);
-    struct timespec ts = {5, 0};
-    int got;
-    do got = sigtimedwait(&set, NULL, &ts);
-    while (got < 0 && errno == EINTR);
-    return got == want;
-  }
+  if (how == 0) return take(want, NULL);
   struct signalfd_siginfo si;
   for (;;) {
     fd_set r;
@@ -212,18 +215,6 @@ static void block_all(void) {
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, NULL);
-}
-
-// Waits up to 5 s for sig; 0 on a timeout.
-static int take(int sig, siginfo_t *info) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, sig);
-  struct timespec ts = {5, 0};
-  int got;
-  do got = sigtimedwait(&set, info, &ts);
-  while (got < 0 && errno == EINTR);
-  return got == sig;
 }
 
 // A child's SIGCHLD, taken with sigwaitinfo: 1 when it carries the child's
