@@ -22,10 +22,11 @@
 // it. It is found by its contents, in the writable data of the object this
 // file is linked into (the library, or the host executable for the static
 // archive): the SIGSTKFLT entry, whose name points to readable memory of
-// that object, and then the three others at their places. Each entry must
-// have the layout, flags and name that Go 1.21 to 1.26 give it; nothing is
-// written unless all four match. A Go release that changes them leaves the
-// table alone, and c.test_host_signals_{siginfo,reset,eintr} fail on it.
+// that object, and then SIGSEGV, SIGCHLD, SIGPROF and 34 at their places.
+// Each must have the layout, flags and name of runtime/sigtab_linux_generic.go
+// (read in Go 1.26.8; go.mod asks for 1.25 or later); nothing is written
+// unless every one matches. A Go release that changes them leaves the table
+// alone, and c.test_host_signals_{threads,siginfo,reset,eintr} fail on it.
 #define _GNU_SOURCE
 #include <link.h>
 #include <stdint.h>
