@@ -27,8 +27,6 @@
 
 #include "testing.h"
 
-extern pid_t _Fork(void);
-
 enum { WRITERS = 3 };
 static const double CHILD_TIMEOUT = 5.0;
 
@@ -115,13 +113,7 @@ int main(int argc, char **argv) {
   usleep(20000);
   int ok = 0, hung = 0, failed = 0;
   for (long n = 0; n < children; n++) {
-    pid_t pid;
-    if (atfork)
-      pid = fork();
-    else if (mode[0] == '_')
-      pid = _Fork();
-    else
-      pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+    pid_t pid = new_process(atfork ? "fork" : mode);
     CHECK(pid >= 0);
     if (pid == 0) _exit(atfork ? atfork_result : child_writes());
     int status = wait_child(pid, CHILD_TIMEOUT);

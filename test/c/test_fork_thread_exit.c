@@ -14,23 +14,10 @@
 // A destructor of our own, on a key created after Go's (so it runs after
 // Go's in the same thread exit), checks that the thread's signal stack is
 // still the one it had before pthread_exit().
-#include <sys/syscall.h>
-
 #include "hermetic_pyobject_tls.h"
 #include "testing.h"
 
 static const char *how = "fork";
-
-// glibc's _Fork() (2.34 and later), found at run time: the portable hosts
-// are linked against glibc 2.17, which has none.
-static pid_t fork_without_handlers(void) {
-  pid_t (*fn)(void) = (pid_t(*)(void))dlsym(RTLD_DEFAULT, "_Fork");
-  if (!fn) {
-    fprintf(stderr, "_Fork: not in this C library (glibc 2.34 or later has it)\n");
-    return -1;
-  }
-  return fn();
-}
 
 static const double CHILD_TIMEOUT = 10.0;
 
@@ -47,13 +34,7 @@ static void after_go_destructor(void *value) {
 static void *writer_that_forks(void *arg) {
   int *status = arg;
   hermetic_pyobject_tls_set_state(true); // binds a Go M to this thread
-  pid_t pid;
-  if (!strcmp(how, "fork"))
-    pid = fork();
-  else if (!strcmp(how, "_Fork"))
-    pid = fork_without_handlers();
-  else
-    pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+  pid_t pid = new_process(how);
   if (pid < 0) return (void *)1;
   if (pid == 0) {
     pthread_key_t key;

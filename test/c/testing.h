@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -130,6 +131,19 @@ static inline struct hptls_api load_api(const char *path, int flags) {
   *(void **)&api.have_state = must_dlsym(api.handle, "hermetic_pyobject_tls_have_state");
   *(void **)&api.version = must_dlsym(api.handle, "hermetic_pyobject_tls_version");
   return api;
+}
+
+// A child process made the way HOW says: "fork" (atfork handlers run),
+// "_Fork" (glibc 2.34's _Fork(), no handlers; looked up at run time, since
+// the portable hosts link against glibc 2.17) or "clone" (a raw clone()
+// system call without CLONE_VM). -1 when HOW is unknown or the call fails.
+static inline pid_t new_process(const char *how) {
+  if (strcmp(how, "fork") == 0) return fork();
+  if (strcmp(how, "clone") == 0) return (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+  if (strcmp(how, "_Fork") != 0) return -1;
+  pid_t (*fn)(void) = (pid_t(*)(void))dlsym(RTLD_DEFAULT, "_Fork");
+  if (!fn) fprintf(stderr, "_Fork: not in this C library (glibc 2.34 or later has it)\n");
+  return fn ? fn() : -1;
 }
 
 #endif
