@@ -119,6 +119,23 @@ def wait_child(pid: int, timeout: float) -> "int | None":
         time.sleep(0.001)
 
 
+def wait_thread_gone(tid: int, timeout: float) -> bool:
+    """Waits until thread tid has left the process, not only Python.
+
+    Thread.join() returns before the thread's pthread_exit(). On CPython 3.8
+    that call dlopen()s libgcc_s the first time, and glibc's fork() does not
+    wait for a dlopen() in another thread: a child forked meanwhile inherits
+    a half-updated link map and dies in its own first dlopen() ("Inconsistency
+    detected by ld.so: ... r_state == RT_CONSISTENT"). That is glibc and
+    CPython alone: it happens with a pure-Python stand-in for this package."""
+    deadline = time.monotonic() + timeout
+    while os.path.exists(f"/proc/self/task/{tid}"):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.0005)
+    return True
+
+
 def os_fork_once(expect: bool, child_timeout: float) -> List[str]:
     r, w = os.pipe()
     pid = os.fork()
@@ -156,13 +173,17 @@ def run_os_fork(n: int, child_timeout: float) -> List[str]:
                 result: List[List[str]] = []
 
                 def forker() -> None:
+                    tids.append(threading.get_native_id())
                     h.set_state(expect)
                     result.append(os_fork_once(expect, child_timeout))
 
+                tids: List[int] = []
                 t = threading.Thread(target=forker)
                 t.start()
                 t.join(child_timeout + 10)
                 failures += result[0] if result else ["forking thread hung"]
+                if tids and not wait_thread_gone(tids[0], 10.0):
+                    failures.append("the forking thread did not exit")
                 if h.get_state() is not (not expect):
                     failures.append("the main thread's flag changed")
             else:
