@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -137,15 +139,114 @@ def test_hermetic_nested():
     assert h.get_state() is False
 
 
-def test_hermetic_object_cannot_be_entered_twice_at_once_but_can_be_reused():
+def test_the_same_hermetic_object_nests_and_can_be_reused():
     cm = h.hermetic()
+    h.set_state(False)
     with cm:
-        with pytest.raises(RuntimeError):
-            cm.__enter__()
+        with cm:  # each "with" restores the value it found
+            assert h.get_state() is True
         assert h.get_state() is True
+        h.set_state(False)
+        with cm:
+            assert h.get_state() is True
+        assert h.get_state() is False
+        h.set_state(True)
     assert h.get_state() is False
     with cm:
         assert h.get_state() is True
+    assert h.get_state() is False
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_hermetic_enter_and_exit_called_by_hand(before):
+    h.set_state(before)
+    cm = h.hermetic()
+    assert cm.__enter__() is cm
+    assert h.get_state() is True
+    assert cm.__exit__(None, None, None) is None  # falsy: exceptions propagate
+    assert h.get_state() is before
+    # As contextlib.ExitStack calls them: looked up on the class.
+    h.hermetic.__enter__(cm)
+    assert h.get_state() is True
+    assert h.hermetic.__exit__(cm, ValueError, ValueError(), None) is None
+    assert h.get_state() is before
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(h.hermetic())
+        assert h.get_state() is True
+    assert h.get_state() is before
+    h.set_state(False)
+
+
+def test_hermetic_entered_by_hand_twice_restores_in_order():
+    h.set_state(False)
+    cm = h.hermetic()
+    cm.__enter__()
+    h.set_state(False)
+    cm.__enter__()
+    assert h.get_state() is True
+    cm.__exit__(None, None, None)
+    assert h.get_state() is False  # what the second __enter__ found
+    cm.__exit__(None, None, None)
+    assert h.get_state() is False  # what the first one found
+    h.set_state(True)
+    with cm:  # nothing left over from the calls by hand
+        h.set_state(False)
+    assert h.get_state() is True
+    h.set_state(False)
+
+
+def test_one_hermetic_object_shared_by_threads():
+    shared = h.hermetic()
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def worker(i):
+        barrier.wait()
+        try:
+            for n in range(3000):
+                before = (n + i) % 3 == 0
+                h.set_state(before)
+                with shared:
+                    if n % 2:
+                        with shared:
+                            pass
+                    if h.get_state() is not True:
+                        errors.append("off inside")
+                if h.get_state() is not before:
+                    errors.append(f"thread {i}: {h.get_state()} after, want {before}")
+        except BaseException as e:
+            errors.append(f"thread {i}: {e!r}")
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+
+
+def test_no_python_code_runs_between_the_block_and_the_restore():
+    """An exception that lands as soon as a Python frame starts (a trace
+    function that raises on every call, as a signal handler's exception can
+    land on entering __exit__) cannot skip the restore: __exit__ runs no
+    Python code (issue 13, item 12)."""
+
+    class Landed(Exception):
+        pass
+
+    def raise_on_call(frame, event, arg):
+        if event == "call":
+            raise Landed
+        return None
+
+    h.set_state(False)
+    try:
+        with h.hermetic():
+            sys.settrace(raise_on_call)
+        sys.settrace(None)
+    finally:
+        sys.settrace(None)
     assert h.get_state() is False
 
 

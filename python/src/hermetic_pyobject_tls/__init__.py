@@ -29,8 +29,10 @@ set_state and init_state enter the Go runtime and release the GIL.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import re
+import threading
 from types import TracebackType
 from typing import Callable, Optional, Type
 
@@ -378,44 +380,86 @@ def init_state() -> None:
     _init_state()
 
 
+# The restore when a ``with hermetic():`` block ends runs without a Python
+# frame, so that an exception raised by a signal handler cannot land between
+# the start of __exit__ and the restore: __exit__ is a C callable,
+# functools.partial over a ctypes prototype of set_state with the value to
+# restore. The three extra parameters take __exit__'s (exc_type, exc, tb) and
+# are ignored: on x86_64 and aarch64 they only fill argument registers that
+# set_state does not read. Indexed by the value to restore.
+_restore = ctypes.CFUNCTYPE(None, ctypes.c_bool, ctypes.py_object, ctypes.py_object, ctypes.py_object)(
+    ctypes.cast(_set_state, ctypes.c_void_p).value
+)
+_RESTORE_TO = (functools.partial(_restore, False), functools.partial(_restore, True))
+
+
+# Which hermetic() object's __exit__ "with" looked up last on this thread:
+# "with" calls that object's __enter__ next. Per thread, so that one object
+# can be shared by threads.
+_with_begins = threading.local()
+
+
+class _RestoreOnExit:
+    """hermetic.__exit__: a descriptor that hands out the C-level restore."""
+
+    def __get__(self, cm: "Optional[hermetic]", owner: "Optional[type]" = None) -> Callable[..., None]:
+        if cm is None:
+            return self  # hermetic.__exit__, called below with the object
+        if cm._by_hand:
+            # __enter__ was called by hand on this thread, then this lookup.
+            saved = cm._by_hand.get(threading.get_ident())
+            if saved:
+                return _RESTORE_TO[saved.pop()]
+        # "with" looks __exit__ up right before it calls __enter__: the value
+        # now is the one to restore.
+        _with_begins.cm = cm
+        return _RESTORE_TO[get_state()]
+
+    def __call__(
+        self,
+        cm: "hermetic",
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        # hermetic.__exit__(cm, ...), as contextlib.ExitStack calls it.
+        return cm.__exit__(exc_type, exc, tb)
+
+
 class hermetic:
     """``with hermetic():`` turns hermetic mode on for the current OS thread
     and restores the thread's previous value on exit, also when the block
-    raises. Nestable; each ``hermetic()`` object can be entered once at a time.
+    raises. Nestable, also with the same object, and one object may be
+    shared by threads: each ``with`` restores the value it found.
     """
 
-    __slots__ = ("_previous", "_entered")
+    __slots__ = ("_by_hand",)
 
     def __init__(self) -> None:
-        self._previous = False
-        self._entered = False
+        # Values saved by __enter__ calls made by hand, per thread, for the
+        # __exit__ calls that follow them: {thread id: [value, ...]}.
+        self._by_hand: "Optional[dict[int, list[bool]]]" = None
 
     def __enter__(self) -> "hermetic":
-        if self._entered:
-            raise RuntimeError("this hermetic() is already active; use a new hermetic() to nest")
-        self._previous = bool(get_state())
-        self._entered = True
+        previous = get_state()
+        by_hand = None
+        if getattr(_with_begins, "cm", None) is self:
+            _with_begins.cm = None  # "with": its __exit__ already holds previous
+        else:
+            if self._by_hand is None:
+                self._by_hand = {}
+            by_hand = self._by_hand.setdefault(threading.get_ident(), [])
+            by_hand.append(previous)
         try:
             _set_state(True)
         except BaseException:
             # An exception from a signal handler lands right after the call
             # returns (the interpreter checks for one after every call into
             # C); "with" would then never call __exit__: undo the set here.
-            _set_state(self._previous)
-            self._entered = False
+            _set_state(previous)
+            if by_hand:
+                by_hand.pop()
             raise
         return self
 
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        # The restore is the first call of this frame: an exception from a
-        # signal handler can land only on entering the frame, before it
-        # (docs/reliability.md gives the measured window).
-        try:
-            _set_state(self._previous)
-        finally:
-            self._entered = False
+    __exit__ = _RestoreOnExit()
