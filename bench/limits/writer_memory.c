@@ -12,29 +12,14 @@
 // background) it prints the growth of resident memory. "none" is the
 // baseline: what glibc itself keeps of N thread stacks and arenas.
 #include <malloc.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "hermetic_pyobject_tls.h"
+#include "testing.h"  // test/c: rss_kb()
 
 enum mode { WRITE, READ, NONE };
 
 static enum mode mode;
 static pthread_barrier_t all_called;
-
-static long rss_kb(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  long kb = -1;
-  if (!f) return -1;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "VmRSS: %ld kB", &kb) == 1) break;
-  fclose(f);
-  return kb;
-}
 
 static void *one_call(void *arg) {
   (void)arg;

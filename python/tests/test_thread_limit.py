@@ -15,10 +15,12 @@ import sys
 
 import pytest
 
+import hermetic_pyobject_tls as h
+
 from conftest import CHILD_TIMEOUT, TESTS_DIR, child_env
 
 NOBODY = 65534
-NEEDED = 8  # the package's _THREADS_NEEDED: 5 the Go runtime starts while loading, plus a margin
+NEEDED = h._THREADS_NEEDED  # 5 the Go runtime starts while loading, plus a margin
 
 CODE = "import hermetic_pyobject_tls as h; h.set_state(True); print('loaded', h.get_state())"
 
