@@ -1,39 +1,47 @@
 // hostsignals.c: the host's process-directed signals stay the host's.
 //
 // A process-directed signal (kill(), SIGCHLD, a terminal's SIGWINCH) goes to
-// any thread that does not block it. The Go runtime starts its threads while
-// the library loads, and a runtime thread's mask is the mask of the thread
-// that ran the runtime's initializer (initSigmask in runtime/proc.go), minus
-// the signals Go always unblocks (blockableSig in runtime/signal_unix.go). A
-// host that blocks a signal in all its threads to take it with sigwait() or
-// signalfd() would lose it to a runtime thread, where its default action
-// runs: SIGTERM kills the process, SIGCHLD vanishes.
+// any thread that does not block it. The Go runtime starts its threads when
+// the runtime side loads (the process's first write), and a runtime thread's
+// mask is the mask of the thread that ran the runtime's initializer
+// (initSigmask in runtime/proc.go), minus the signals Go always unblocks
+// (blockableSig in runtime/signal_unix.go). A host that blocks a signal in
+// all its threads to take it with sigwait() or signalfd() would lose it to a
+// runtime thread, where its default action runs: SIGTERM kills the process,
+// SIGCHLD vanishes.
 //
 // 1. Before the runtime's initializer (priority 101), the loading thread
 //    blocks every signal Go lets a library's threads block; the runtime
 //    thread created from it saves that mask as initSigmask, so every runtime
-//    thread blocks them. After the initializer (default priority, later in
-//    the link) the loading thread's own mask is put back.
+//    thread blocks them. After the initializer the loading thread's own mask
+//    is put back.
 // 2. Go unblocks the signals its table marks _SigUnblock on every thread it
 //    runs, whatever initSigmask says: among them SIGCHLD, SIGPROF, SIGSTKFLT
 //    and signal 34 (glibc's SIGRTMIN), which a host may take with sigwait().
 //    Before the runtime starts, the same constructor clears that mark for
-//    those four in the runtime's table (sigtable_patch.c), so runtime threads
+//    those four in the runtime's table (go_internals.c), so runtime threads
 //    keep them blocked and the kernel delivers them to the host's threads,
-//    with their own siginfo, and installs no handler of ours.
+//    with their own siginfo. If the table is not the one expected, stderr
+//    says once what is left unprotected.
 // 3. A thread's first write binds a Go M to it (needm), which sets the
-//    thread's mask to Go's; set_state and init_state put the caller's mask
-//    back after that first call (hptls_enter_go_first, below).
-#include <errno.h>
+//    thread's mask to Go's; writes.c puts the caller's mask back after that
+//    first call.
+// 4. The runtime installs its handler on SIGSEGV, SIGBUS, SIGFPE, SIGPIPE and
+//    SIGURG. The library is built with asynchronous preemption off
+//    (scripts/build-library.sh: runtime.godebugDefault=asyncpreemptoff=1; our
+//    Go code is a few stores and always returns soon), so the runtime sends
+//    no SIGURG, and once Go's package init confirms that the setting took
+//    effect, SIGURG goes back to what the host had before the start.
+// 5. In a child process no signal may run Go's handler (it would enter a
+//    runtime that has no threads there: a hang in needm): each of these goes
+//    back to the host's pre-start action.
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cabi.h"
 
-// Referenced from fork.c so that the static archive links this file in.
-const char hptls_link_hostsignals = 0;
+extern unsigned hptls_guards HPTLS_HIDDEN; // runtime_side.c
 
 static sigset_t loader_mask;
 static int loader_mask_saved;
@@ -49,39 +57,43 @@ static int go_needs(int sig) {
   return 0;
 }
 
-// --- 4. and 6.: the handlers Go installs ---------------------------------
-//
-// In a library the runtime installs its handler on SIGSEGV, SIGBUS, SIGFPE,
-// SIGPIPE and SIGURG. The library is built with asynchronous preemption off
-// (scripts/build-library.sh: runtime.godebugDefault=asyncpreemptoff=1; our
-// Go code is a few stores and always returns soon), so the runtime sends no
-// SIGURG and SIGURG goes back to what the host had before the load (a
-// handler installed then ran never again). In a forked child no signal may
-// run Go's handler (it would enter a runtime that has no threads there: a
-// hang in needm): each of these goes back to the host's pre-load action.
 static const int go_handled[] = {SIGSEGV, SIGBUS, SIGFPE, SIGPIPE, SIGURG};
-enum { GO_HANDLED = sizeof go_handled / sizeof go_handled[0] };
-static struct sigaction before_load[GO_HANDLED];
+enum { GO_HANDLED = sizeof go_handled / sizeof go_handled[0], URG = 4 };
+static struct sigaction before_start[GO_HANDLED];
 static void *go_handler[GO_HANDLED];
-static int before_load_saved[GO_HANDLED];
+static int before_start_saved[GO_HANDLED];
 
 static void *handler_of(const struct sigaction *sa) {
   return (sa->sa_flags & SA_SIGINFO) ? (void *)sa->sa_sigaction : (void *)sa->sa_handler;
 }
 
-// In a child of fork() (fork.c): async-signal-safe, no allocation, no lock.
+// Step 5, in a child process: async-signal-safe, no allocation, no lock.
 void hptls_child_signals(void) {
   for (int i = 0; i < GO_HANDLED; i++) {
     struct sigaction now;
-    if (!before_load_saved[i] || !go_handler[i] || sigaction(go_handled[i], NULL, &now) != 0) continue;
-    if (handler_of(&now) == go_handler[i]) sigaction(go_handled[i], &before_load[i], NULL);
+    if (!before_start_saved[i] || !go_handler[i] || sigaction(go_handled[i], NULL, &now) != 0) continue;
+    if (handler_of(&now) == go_handler[i]) sigaction(go_handled[i], &before_start[i], NULL);
   }
 }
 
+// Steps 1 and 2.
 __attribute__((constructor(101))) static void block_before_runtime(void) {
-  hptls_sigtable_patch();
+  static const char unprotected[] =
+      ": its threads leave SIGCHLD, SIGPROF, SIGSTKFLT and SIGRTMIN unblocked, so a host that "
+      "takes them with sigwait() or signalfd() can lose them (docs/reliability.md)";
+  switch (hptls_sigtable_patch()) {
+  case 1:
+    __atomic_fetch_or(&hptls_guards, HPTLS_GUARD_SIGTABLE, __ATOMIC_RELEASE);
+    break;
+  case 0:
+    hptls_warn("the Go runtime's signal table is not the one this library was written for", unprotected, NULL);
+    break;
+  default:
+    hptls_warn("built without scripts/build-library.sh, so the Go runtime's signal table was not found",
+               unprotected, NULL);
+  }
   for (int i = 0; i < GO_HANDLED; i++)
-    before_load_saved[i] = sigaction(go_handled[i], NULL, &before_load[i]) == 0;
+    before_start_saved[i] = sigaction(go_handled[i], NULL, &before_start[i]) == 0;
   sigset_t block;
   sigfillset(&block);
   for (int sig = 1; sig < NSIG; sig++)
@@ -93,29 +105,28 @@ __attribute__((constructor(101))) static void block_before_runtime(void) {
 // SIGSEGV synchronously, before it starts its first thread.
 static int runtime_initialized(void) {
   struct sigaction now;
-  return before_load_saved[0] && sigaction(go_handled[0], NULL, &now) == 0 &&
-         handler_of(&now) != handler_of(&before_load[0]);
+  return before_start_saved[0] && sigaction(go_handled[0], NULL, &now) == 0 &&
+         handler_of(&now) != handler_of(&before_start[0]);
 }
 
 static int unblocked;
 
-// Right after the runtime's initializer. In the shared library that is a
-// plain .init_array entry of go.o, which the link puts before this file's
-// default-priority one. In the static archive scripts/finish-archive.sh
-// gives it priority 102, and the host's own ordinary constructors (C++
-// static initializers, and any thread they start) come before this file's
-// default-priority entry: the loading thread's mask goes back at 103 there,
-// so that no host code runs with the mask of step 1.
+// Right after the runtime's initializer: the loading thread's mask back, and
+// the runtime's handlers noted for step 5. In the runtime side's .so the
+// initializer is a plain .init_array entry of go.o, which the link puts
+// before this file's default-priority one. In the static archive
+// scripts/finish-archive.sh gives it priority 102, and the host's own
+// ordinary constructors (C++ static initializers, and any thread they start)
+// come before this file's default-priority entry: the mask goes back at 103
+// there, so that no host code runs with the mask of step 1.
 static void unblock_after_runtime(void) {
   if (unblocked) return;
   unblocked = 1;
   if (loader_mask_saved) pthread_sigmask(SIG_SETMASK, &loader_mask, NULL);
   for (int i = 0; i < GO_HANDLED; i++) {
     struct sigaction now;
-    if (!before_load_saved[i] || sigaction(go_handled[i], NULL, &now) != 0) continue;
-    if (handler_of(&now) == handler_of(&before_load[i])) continue; // Go left it alone
-    go_handler[i] = handler_of(&now);
-    if (go_handled[i] == SIGURG) sigaction(SIGURG, &before_load[i], NULL);
+    if (!before_start_saved[i] || sigaction(go_handled[i], NULL, &now) != 0) continue;
+    if (handler_of(&now) != handler_of(&before_start[i])) go_handler[i] = handler_of(&now);
   }
 }
 
@@ -125,13 +136,11 @@ __attribute__((constructor(103))) static void unblock_after_archive_runtime(void
 
 __attribute__((constructor)) static void unblock_after_shared_runtime(void) { unblock_after_runtime(); }
 
-// --- 3. the caller's mask ------------------------------------------------
-
-_Thread_local unsigned char hptls_bound __attribute__((tls_model("initial-exec")));
-
-int hptls_mask_save(sigset_t *mask) { return pthread_sigmask(SIG_SETMASK, NULL, mask) == 0; }
-
-void hptls_mask_restore(int saved, const sigset_t *mask) {
-  if (saved) pthread_sigmask(SIG_SETMASK, mask, NULL);
-  hptls_bound = 1;
+// Step 4, from Go's package init once the runtime's effective
+// asyncpreemptoff is 1. A handler the host installed since the start stands.
+int hptls_give_back_sigurg(void) {
+  struct sigaction now;
+  if (!before_start_saved[URG] || !go_handler[URG] || sigaction(SIGURG, NULL, &now) != 0) return 0;
+  if (handler_of(&now) != go_handler[URG]) return 0;
+  return sigaction(SIGURG, &before_start[URG], NULL) == 0;
 }

@@ -1,6 +1,6 @@
 // sigpipe.c: a host that ignores SIGPIPE (CPython does at startup) keeps it
-// ignored. The Go runtime puts its forwarding handler on SIGPIPE while the
-// library loads (in every c-shared library). In the host that changes
+// ignored. The Go runtime puts its forwarding handler on SIGPIPE when it
+// starts (in every c-shared library). In the host that changes
 // nothing, but execve() resets handled signals to SIG_DFL and keeps ignored
 // ones: the programs the host runs would stop inheriting SIGPIPE ignored.
 // Our Go code does no I/O and needs no SIGPIPE, so SIG_IGN goes back.
@@ -10,9 +10,6 @@
 #include <string.h>
 
 #include "cabi.h"
-
-// Referenced from fork.c so that the static archive links this file in.
-const char hptls_link_sigpipe = 0;
 
 static int sigpipe_was_ignored;
 

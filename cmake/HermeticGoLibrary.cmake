@@ -2,7 +2,9 @@
 # scripts/build-library.sh, the one recipe every consumer shares) and exposes
 # it as IMPORTED targets:
 #   hermetic_pyobject_tls         (alias HermeticPyObjectTLS::hermetic_pyobject_tls)
-#     the shared library, -buildmode=c-shared; always built.
+#     the shared library: the front, libhermetic_pyobject_tls.so.X.Y.Z (C),
+#     with the runtime side libhermetic_pyobject_tls_go.so.X.Y.Z beside it
+#     (the Go runtime, which the front loads at the first write); always built.
 #   hermetic_pyobject_tls_static  (alias HermeticPyObjectTLS::hermetic_pyobject_tls_static)
 #     the static archive, -buildmode=c-archive, Go runtime included; defined
 #     when HERMETIC_PYOBJECT_TLS_BUILD_STATIC is ON. Built with `all` when
@@ -28,6 +30,7 @@ set(_hpt_soname "libhermetic_pyobject_tls.so.${_hpt_soversion}")
 set(_hpt_real "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls.so.${PROJECT_VERSION}")
 set(_hpt_soname_link "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/${_hpt_soname}")
 set(_hpt_dev_link "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls.so")
+set(_hpt_runtime_side "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls_go.so.${PROJECT_VERSION}")
 set(_hpt_archive "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/libhermetic_pyobject_tls.a")
 set(HERMETIC_PYOBJECT_TLS_CGO_EXPORT_HEADER
     "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}/hermetic_pyobject_tls_cgo_export.h")
@@ -35,10 +38,14 @@ set(HERMETIC_PYOBJECT_TLS_CGO_EXPORT_HEADER
 # Everything go build reads: re-run when any of it changes.
 file(GLOB_RECURSE _hpt_go_inputs CONFIGURE_DEPENDS
      "${PROJECT_SOURCE_DIR}/pkg/*.go" "${PROJECT_SOURCE_DIR}/pkg/*.c" "${PROJECT_SOURCE_DIR}/pkg/*.h"
+     "${PROJECT_SOURCE_DIR}/internal/*.go"
      "${PROJECT_SOURCE_DIR}/cabi/*.go" "${PROJECT_SOURCE_DIR}/cabi/*.c" "${PROJECT_SOURCE_DIR}/cabi/*.h")
 list(FILTER _hpt_go_inputs EXCLUDE REGEX "_test\\.go$")
 list(APPEND _hpt_go_inputs
      "${PROJECT_SOURCE_DIR}/cabi/exports.map"
+     "${PROJECT_SOURCE_DIR}/cabi/runtime.map"
+     "${PROJECT_SOURCE_DIR}/scripts/expose-go-internals.sh"
+     "${PROJECT_SOURCE_DIR}/scripts/finish-archive.sh"
      "${PROJECT_SOURCE_DIR}/include/hermetic_pyobject_tls.h"
      "${PROJECT_SOURCE_DIR}/go.mod"
      "${PROJECT_SOURCE_DIR}/scripts/build-library.sh")
@@ -48,13 +55,13 @@ endif()
 
 # --- shared library -------------------------------------------------------
 add_custom_command(
-  OUTPUT "${_hpt_real}" "${_hpt_soname_link}" "${_hpt_dev_link}"
+  OUTPUT "${_hpt_real}" "${_hpt_soname_link}" "${_hpt_dev_link}" "${_hpt_runtime_side}"
          "${HERMETIC_PYOBJECT_TLS_CGO_EXPORT_HEADER}"
   COMMAND "${CMAKE_COMMAND}" -E env ${_hpt_go_env}
           sh "${PROJECT_SOURCE_DIR}/scripts/build-library.sh" shared "${HERMETIC_PYOBJECT_TLS_LIBRARY_DIR}"
   DEPENDS ${_hpt_go_inputs}
   WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
-  COMMENT "Building libhermetic_pyobject_tls.so with go build -buildmode=c-shared"
+  COMMENT "Building libhermetic_pyobject_tls.so and its runtime side with go build"
   VERBATIM)
 add_custom_target(hermetic_pyobject_tls_go ALL DEPENDS "${_hpt_real}")
 

@@ -3,6 +3,8 @@
 # config package and a pkg-config file.
 #
 #   <prefix>/<libdir>/libhermetic_pyobject_tls.so.X.Y.Z           Runtime
+#   <prefix>/<libdir>/libhermetic_pyobject_tls_go.so.X.Y.Z        Runtime (the runtime side,
+#       loaded by the front at the first write; never linked by users)
 #   <prefix>/<libdir>/libhermetic_pyobject_tls.so.X -> .so.X.Y.Z  Runtime
 #   <prefix>/<libdir>/libhermetic_pyobject_tls.so   -> .so.X      Development
 #   <prefix>/<libdir>/libhermetic_pyobject_tls.a                  Development
@@ -58,7 +60,7 @@ endif()
 
 # The build leaves the two links as symlinks; install(FILES) copies a
 # symlink as a symlink, so the installed tree has the same shape.
-install(FILES "${_hpt_real}" "${_hpt_soname_link}"
+install(FILES "${_hpt_real}" "${_hpt_soname_link}" "${_hpt_runtime_side}"
         DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT Runtime)
 install(FILES "${_hpt_dev_link}"
         DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT Development)

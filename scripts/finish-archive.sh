@@ -1,12 +1,15 @@
 #!/bin/sh
 # finish-archive.sh IN.a OUT.a: turns the archive of go build -buildmode=c-archive
-# into one that behaves like the shared library (issue 13):
+# into one that behaves like the shared library (docs/reliability.md, "The
+# static archive starts like the shared library"):
 # - one relocatable object, hermetic_pyobject_tls.o, in which only the
 #   public prefix hermetic_pyobject_tls_* stays global: runtime/cgo's fatalf,
 #   crosscall2, x_cgo_* and the rest can no longer meet a host's symbols of
 #   the same name (what the shared library's version script does);
 # - every C file of cabi/ linked in whatever the host refers to (a member of
-#   an archive is linked only when referred to, so sigpipe.c was not);
+#   an archive is linked only when referred to);
+# - the runtime internals that cabi/go_internals.c reads given their names
+#   (scripts/expose-go-internals.sh), before they are made local with the rest;
 # - the Go runtime's initializer (the .init_array entry of go.o) moved to
 #   priority 102: after cabi's constructor(101) ones, which must run before
 #   it, and before the host's ordinary constructors and C++ static
@@ -47,6 +50,7 @@ for tool in "$ld" "$objcopy" "$ar"; do
     exit 1
   }
 done
+sh "$(dirname "$0")/expose-go-internals.sh" "$work/x/go.o"
 "$objcopy" --rename-section .init_array=.init_array.00102 \
   --rename-section .rela.init_array=.rela.init_array.00102 "$work/x/go.o"
 objs=

@@ -8,6 +8,8 @@ import "C"
 import (
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/hermetic-pyobject-tls/hermetic-pyobject-tls/internal/word"
 )
 
 // haveState is the C word behind have_state; Go addresses it directly, so
@@ -18,7 +20,7 @@ var haveState = (*uint32)(unsafe.Pointer(&C.hptls_have_state))
 // goroutine. Lock the goroutine to its thread (see [runtime.LockOSThread])
 // to read the value back with [State]; [Do] does both.
 func SetState(on bool) {
-	C.hptls_store_thread_state(word(on))
+	C.hptls_store_thread_state(cword(on))
 }
 
 // State reports hermetic mode of the OS thread that runs the calling
@@ -30,7 +32,7 @@ func State() bool {
 // InitState turns have_state on for the whole process; it never turns off.
 // It is safe to call many times and from many goroutines at once.
 func InitState() {
-	atomic.StoreUint32(haveState, 1)
+	word.Init(haveState)
 }
 
 // HaveState reports whether [InitState] has been called in this process.
@@ -38,16 +40,7 @@ func HaveState() bool {
 	return atomic.LoadUint32(haveState) != 0
 }
 
-// SetStateAt stores on in the hermetic-mode word at slot. It is the write
-// path of the C ABI, which passes the address of the calling C thread's
-// word so that a write costs one C-to-Go call and no call back into C.
-// slot must be that address, taken by the C side of this package on the
-// thread that is blocked in the call. Go code wants [SetState] instead.
-func SetStateAt(slot unsafe.Pointer, on bool) {
-	atomic.StoreUint32((*uint32)(slot), uint32(word(on)))
-}
-
-func word(on bool) C.uint32_t {
+func cword(on bool) C.uint32_t {
 	if on {
 		return 1
 	}
