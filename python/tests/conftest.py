@@ -66,3 +66,16 @@ def compile_shared(tmp: Path, name: str, source: str, *defines: str) -> Path:
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
     assert r.returncode == 0, f"{cmd} failed:\n{r.stderr}"
     return out
+
+
+def copy_library(library_path: str, dst: Path) -> Path:
+    """Copies the library at library_path (the front) to the file dst, with
+    its runtime side (libhermetic_pyobject_tls_go.so.X.Y.Z), which the front
+    loads from its own directory at the first write: a copy installed
+    somewhere else, as a system install would be."""
+    src = Path(library_path)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+    for side in src.parent.glob("libhermetic_pyobject_tls_go.so.*"):
+        shutil.copy2(side, dst.parent / side.name)
+    return dst

@@ -11,7 +11,7 @@ import pytest
 
 import hermetic_pyobject_tls as h
 
-from conftest import ENV_VAR, child_env, compile_shared, header_version, run_python
+from conftest import ENV_VAR, child_env, compile_shared, copy_library, header_version, run_python
 
 IMPORT = r"""
 import sys
@@ -134,8 +134,7 @@ def test_compatible_version_is_used(tmp_path, what, number):
 
 
 def test_env_var_can_name_the_real_library(tmp_path):
-    copy = tmp_path / "libhermetic_pyobject_tls.so.0"
-    shutil.copyfile(h.library_path, copy)
+    copy = copy_library(h.library_path, tmp_path / "libhermetic_pyobject_tls.so.0")
     ok, out, _ = _import(**{ENV_VAR: str(copy)})
     assert ok, out
     assert out.splitlines()[0] == str(copy)
@@ -161,6 +160,14 @@ def test_bundled_library_missing(tmp_path):
     assert not ok
     assert "missing" in message and str(pkg / "libhermetic_pyobject_tls.so.0") in message
     assert "`pip install .` from the root" in message and ENV_VAR in message
+
+
+def test_runtime_side_missing(tmp_path):
+    # Without it every write would be served in C: a clear ImportError instead.
+    pkg = _copy_package(tmp_path, "libhermetic_pyobject_tls_go.so*")
+    ok, message, _ = _import(PYTHONPATH=str(pkg.parent))
+    assert not ok
+    assert "no runtime side" in message and str(pkg / f"libhermetic_pyobject_tls_go.so.{h.__version__}") in message
 
 
 def test_package_not_built(tmp_path):

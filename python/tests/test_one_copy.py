@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import compile_shared, run_python
+from conftest import compile_shared, copy_library, run_python
 
 SCRIPT = r"""
 import ctypes, os, sys
@@ -19,11 +19,13 @@ first.hermetic_pyobject_tls_set_state.argtypes = [ctypes.c_bool]
 first.hermetic_pyobject_tls_set_state(True)
 import hermetic_pyobject_tls as h
 maps = {f[5].strip() for f in (l.split(None, 5) for l in open("/proc/self/maps")) if len(f) == 6}
-copies = sorted(p for p in maps if "libhermetic_pyobject_tls" in p)
+copies = sorted(p for p in maps if "/libhermetic_pyobject_tls.so" in p)
+sides = sorted(p for p in maps if "/libhermetic_pyobject_tls_go.so" in p)
 threads = len(os.listdir("/proc/self/task"))
 h.init_state()
 print(len(copies), h.get_state(), first.hermetic_pyobject_tls_have_state(),
-      os.path.realpath(h.library_path) == os.path.realpath(sys.argv[1]), threads)
+      os.path.realpath(h.library_path) == os.path.realpath(sys.argv[1]), threads,
+      len(sides), all(os.path.dirname(p) == os.path.dirname(sys.argv[1]) for p in sides))
 """
 
 BAD_MAJOR = r"""
@@ -41,10 +43,7 @@ else:
 def _copy_of_bundled(tmp_path, name):
     import hermetic_pyobject_tls as h
 
-    other = tmp_path / "system" / name
-    other.parent.mkdir()
-    shutil.copy2(h.library_path, other)
-    return other
+    return copy_library(h.library_path, tmp_path / "system" / name)
 
 
 def _run_with_copy_loaded_first(tmp_path, text):
@@ -61,8 +60,9 @@ def _run_with_copy_loaded_first(tmp_path, text):
 
 
 def test_import_uses_the_copy_a_c_extension_loaded(tmp_path):
-    copies, state, have, same, _threads = _run_with_copy_loaded_first(tmp_path, SCRIPT)
+    copies, state, have, same, _threads, sides, beside = _run_with_copy_loaded_first(tmp_path, SCRIPT)
     assert copies == "1", f"copies of the library mapped: {copies} (want 1)"
+    assert sides == "1" and beside == "True", "not one runtime side, the one beside the copy in use"
     assert state == "True", "Python does not see the flag C set"
     assert have == "True", "init_state() from Python does not reach C's have_state"
     assert same == "True", "library_path does not name the copy in use"
@@ -87,7 +87,7 @@ import ctypes, sys
 first = ctypes.CDLL(sys.argv[1])  # RTLD_LOCAL, as a plugin loader would
 import hermetic_pyobject_tls as h
 maps = {f[5].strip() for f in (l.split(None, 5) for l in open("/proc/self/maps")) if len(f) == 6}
-copies = sorted(p for p in maps if "libhermetic_pyobject_tls" in p)
+copies = sorted(p for p in maps if "/libhermetic_pyobject_tls.so" in p)
 print(len(copies), hasattr(ctypes.CDLL(None), "hermetic_pyobject_tls_get_state"))
 """
 

@@ -295,7 +295,25 @@ def _check(lib: ctypes.CDLL, where: str, remedy: str) -> ctypes.CDLL:
             raise ImportError(
                 f"hermetic_pyobject_tls: {where} does not export hermetic_pyobject_tls_{name}. {remedy}."
             )
+    _check_runtime_side(lib, found, where, remedy)
     return lib
+
+
+def _check_runtime_side(lib: ctypes.CDLL, version_number: int, where: str, remedy: str) -> None:
+    """The library (the front, libhermetic_pyobject_tls.so.N) loads its Go
+    runtime side, libhermetic_pyobject_tls_go.so.X.Y.Z, from its own
+    directory at the process's first write; without it every write would be
+    served in C. A copy inside another object (an extension built from the
+    static archive) has its runtime linked in."""
+    front = _path_of(lib)
+    if not _ANY_COPY.search(front) or not os.path.isabs(front):
+        return
+    side = os.path.join(os.path.dirname(front), f"libhermetic_pyobject_tls_go.so.{_format_version(version_number)}")
+    if not os.path.exists(side):
+        raise ImportError(
+            f"hermetic_pyobject_tls: the library {where} has no runtime side beside it: {side!r} is "
+            f"missing (the library loads it at the first write). {remedy}."
+        )
 
 
 _lib, _path = _load()
