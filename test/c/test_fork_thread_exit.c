@@ -1,4 +1,4 @@
-// test_fork_thread_exit [FORKS [fork|_Fork|clone]]: a thread that wrote in
+// test_fork_thread_exit [FORKS [fork|_Fork|clone [deleted-key]]]: a thread that wrote in
 // the parent (so the Go runtime has bound one of its Ms to it) forks, and in
 // the child that thread ends with pthread_exit(). Go's thread-exit destructor
 // would then enter the Go runtime in the child to give the M back, and could
@@ -8,6 +8,10 @@
 //   _Fork:  glibc's _Fork(), which runs no atfork handler, and the child does
 //           not write: nothing of ours ran in it before the thread exits;
 //   clone:  the same with a raw clone() system call (no CLONE_VM).
+//   deleted-key: the host made a pthread key before the library loaded (a
+//           .preinit_array entry) and deletes it before the first write, so
+//           that Go's key, made at the first write, takes its lower index:
+//           a guard that relied on running before Go's destructor would not.
 //
 // Evidence that it did: for a C thread with no signal stack of its own, Go
 // installs one when it binds an M and disables it when it gives the M back.
@@ -18,6 +22,12 @@
 #include "testing.h"
 
 static const char *how = "fork";
+
+// The host's key, made before any library's initializer runs.
+static pthread_key_t host_key;
+static int host_key_made;
+static void make_host_key(void) { host_key_made = pthread_key_create(&host_key, NULL) == 0; }
+__attribute__((section(".preinit_array"), used)) static void (*const early_key)(void) = make_host_key;
 
 static const double CHILD_TIMEOUT = 10.0;
 
@@ -54,6 +64,10 @@ int main(int argc, char **argv) {
   int forks = (int)arg_long(argc, argv, 1, 20);
   if (argc > 2) how = argv[2];
   CHECK(!strcmp(how, "fork") || !strcmp(how, "_Fork") || !strcmp(how, "clone"));
+  if (argc > 3) {
+    CHECK(!strcmp(argv[3], "deleted-key") && host_key_made);
+    CHECK(pthread_key_delete(host_key) == 0); // before the first write
+  }
   int entered_go = 0, hangs = 0, other = 0;
   for (int i = 0; i < forks; i++) {
     int status = 0;
@@ -69,9 +83,9 @@ int main(int argc, char **argv) {
       fprintf(stderr, "fork %d: child status %#x\n", i, status);
     }
   }
-  printf("test_fork_thread_exit %s: %d children ended the forking thread with pthread_exit: "
+  printf("test_fork_thread_exit %s%s: %d children ended the forking thread with pthread_exit: "
          "%d entered the Go runtime, %d hung, %d failed otherwise\n",
-         how, forks, entered_go, hangs, other);
+         how, argc > 3 ? " (host key deleted before the first write)" : "", forks, entered_go, hangs, other);
   CHECK(entered_go == 0 && hangs == 0 && other == 0);
   return 0;
 }
