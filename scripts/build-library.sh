@@ -1,5 +1,5 @@
 #!/bin/sh
-# build-library.sh shared|archive OUTDIR
+# build-library.sh shared|archive|check OUTDIR
 #
 # Builds the library the one way every consumer uses (CMake, the Python
 # package): hardened, trimmed and reproducible.
@@ -13,6 +13,7 @@
 #   archive: OUTDIR/libhermetic_pyobject_tls.a (front, Go runtime and all, in
 #            one object) and its cgo export header as
 #            hermetic_pyobject_tls_cgo_export_archive.h.
+#   check:   runs only that self-check on the shared library in OUTDIR.
 # Either way the build ends by running cabi/selfcheck on what it built: a Go
 # release that changes what the guards rely on (cabi/go_internals.c) fails
 # here. For another architecture that runs under qemu-user (QEMU, default
@@ -26,7 +27,7 @@
 # scripts/expose-go-internals.sh and scripts/finish-archive.sh).
 set -eu
 
-usage() { echo "usage: $0 shared|archive OUTDIR" >&2; exit 2; }
+usage() { echo "usage: $0 shared|archive|check OUTDIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 mode=$1
 out=$2
@@ -150,6 +151,9 @@ shared)
   mv "$work/$name.so" "$out/$name.so.$version"
   ln -sfn "$name.so.$version" "$out/$name.so.$major"
   ln -sfn "$name.so.$major" "$out/$name.so"
+  selfcheck shared "$out/$name.so.$version"
+  ;;
+check)
   selfcheck shared "$out/$name.so.$version"
   ;;
 archive)
