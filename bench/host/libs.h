@@ -45,11 +45,15 @@ static inline void *hptls_bench_sym(void *handle, const char *name) {
 
 #define HPTLS_SYM(h, n) hptls_bench_sym((h), (n))
 
+/* The runtime side the front loads at its first write (cabi/cabi.h). */
+#define HPTLS_BENCH_RUNTIME_SIDE_PREFIX "libhermetic_pyobject_tls_go.so."
+
 /* kind is one of ours, same, c10, gofloor, cbase. "same" is our library
- * built with one more export, an empty //export function
- * (hermetic_pyobject_tls_bench_floor_empty, added by bench/run with go build
- * -overlay): the C→Go floor inside our own library and Go runtime, so that a
- * write and the floor can be measured in one process. */
+ * whose runtime side has one more export, an empty //export function
+ * (hptls_bench_floor_empty, added by bench/run with go build -overlay): the
+ * C→Go floor inside our own runtime, so that a write and the floor can be
+ * measured in one process. Loading "same" makes one write, to start the
+ * runtime side, and finds the floor there. */
 static inline hptls_bench_api hptls_bench_load(const char *kind, const char *path) {
   hptls_bench_api api = {0};
   void *h = hptls_bench_open(path);
@@ -59,8 +63,18 @@ static inline hptls_bench_api hptls_bench_load(const char *kind, const char *pat
     *(void **)&api.get_state = HPTLS_SYM(h, "hermetic_pyobject_tls_get_state");
     *(void **)&api.init_state = HPTLS_SYM(h, "hermetic_pyobject_tls_init_state");
     *(void **)&api.have_state = HPTLS_SYM(h, "hermetic_pyobject_tls_have_state");
-    if (kind[0] == 's')
-      *(void **)&api.empty = HPTLS_SYM(h, "hermetic_pyobject_tls_bench_floor_empty");
+    if (kind[0] == 's') {
+      const char *(*version)(void) = (const char *(*)(void))HPTLS_SYM(h, "hermetic_pyobject_tls_version");
+      char side[128];
+      snprintf(side, sizeof side, "%s%s", HPTLS_BENCH_RUNTIME_SIDE_PREFIX, version());
+      api.set_state(false); /* starts the runtime side */
+      void *rt = dlopen(side, RTLD_NOW | RTLD_NOLOAD);
+      if (!rt) {
+        fprintf(stderr, "the runtime side %s is not loaded after a write: %s\n", side, dlerror());
+        exit(2);
+      }
+      *(void **)&api.empty = HPTLS_SYM(rt, "hptls_bench_floor_empty");
+    }
   } else if (strcmp(kind, "c10") == 0) {
     *(void **)&api.set_state = HPTLS_SYM(h, "_ZN3c104impl19HermeticPyObjectTLS9set_stateEb");
     *(void **)&api.get_state = HPTLS_SYM(h, "_ZN3c104impl19HermeticPyObjectTLS13get_tls_stateEv");
