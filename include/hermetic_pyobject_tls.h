@@ -4,8 +4,10 @@
  *
  * A per-OS-thread boolean, "hermetic mode", and a process-wide flag,
  * "have_state", with the semantics of PyTorch 2.x's
- * c10::impl::HermeticPyObjectTLS. The library is written in Go and built as a
- * C shared library (libhermetic_pyobject_tls.so) or archive.
+ * c10::impl::HermeticPyObjectTLS. The library is written in C and Go: link
+ * libhermetic_pyobject_tls.so (C); at the process's first write it loads its
+ * runtime side, libhermetic_pyobject_tls_go.so.X.Y.Z, installed beside it
+ * (the Go runtime). The static archive holds both.
  *
  * Conventions
  * - Every public name starts with hermetic_pyobject_tls_ (functions) or
@@ -15,19 +17,25 @@
  *   id of a thread that had set true; the flag dies with its thread.
  * - Every load and store is sequentially consistent, like the std::atomic<bool>
  *   PyTorch keeps.
+ * - Go only when written: loading the library starts nothing (no thread, no
+ *   signal handler, no change to any signal's action or mask). The first
+ *   write of the process (set_state or init_state, on any thread) starts the
+ *   Go runtime; its other threads' first writes wait for it. A process that
+ *   only reads never has a Go runtime. If the runtime side cannot be loaded,
+ *   writes are made in C and stderr says why, once.
  * - Reads (get_state, have_state, version, version_number) are a load or a
  *   constant: they never block, allocate or enter the Go runtime.
  * - Writes (set_state, init_state) enter the Go runtime once. The first write
  *   on a thread binds runtime state to it (microseconds, freed when the
- *   thread exits); a write made while the runtime is still starting waits
- *   for it; writes from more threads at once than GOMAXPROCS wait for each
- *   other. No function fails or calls back into the host. A write made
- *   before the runtime's initializer ran (static archive: .preinit_array, a
+ *   thread exits); writes from more threads at once than GOMAXPROCS wait for
+ *   each other. No function fails or calls back into the host. A write made
+ *   before the static archive's runtime started (.preinit_array, a
  *   constructor of priority 101) is served in C. Reads are
  *   async-signal-safe. A write in a signal handler works once its thread
  *   has written outside handlers, also when the handler interrupted a
- *   write; a thread's first write binds runtime state and allocates, so it
- *   must not be made in a handler (docs/reliability.md).
+ *   write; a thread's first write binds runtime state and allocates (and the
+ *   process's first write loads the runtime side), so it must not be made in
+ *   a handler (docs/reliability.md).
  * - Signals: a call leaves the calling thread's signal mask as it found it;
  *   the runtime's threads block every signal the host may take with
  *   sigwait() or signalfd() (SIGCHLD, SIGPROF and SIGRTMIN included), so
@@ -35,11 +43,12 @@
  *   the library installs no handler of its own (docs/reliability.md lists
  *   what the Go runtime keeps: the synchronous signals, SIGPIPE).
  * - fork(): the child keeps the forking thread's flag and have_state, as
- *   C++ thread_local does, and every function works in the child. There
- *   nothing enters the Go runtime, not even a thread's exit or a signal, so
- *   nothing can hang on a runtime that fork() left without its threads; the
- *   same holds for _Fork() and clone() children (a vfork() child may only
- *   exec or _exit).
+ *   C++ thread_local does, and every function works in the child. In a child
+ *   of a process that had written, nothing enters the Go runtime, not even a
+ *   thread's exit or a signal, so nothing can hang on a runtime that fork()
+ *   left without its threads; the same holds for _Fork() and clone()
+ *   children (a vfork() child may only exec or _exit). A child of a process
+ *   that never wrote starts its own runtime at its first write.
  * - One copy per process: load the library by its SONAME; the Python
  *   package uses a copy already loaded.
  * - The library cannot be unloaded: dlclose() leaves it mapped, and a later
@@ -81,7 +90,8 @@ extern "C" {
 /**
  * Sets hermetic mode for the calling OS thread to `state`; other threads are
  * not affected. Any nonzero byte counts as true. Enters the Go runtime once
- * (about one cgo call), except in a forked child, where it stays in C.
+ * (about one cgo call; the process's first write starts it), except in a
+ * forked child of a process that had written, where it stays in C.
  */
 HERMETIC_PYOBJECT_TLS_API void hermetic_pyobject_tls_set_state(bool state);
 

@@ -1,6 +1,7 @@
-// load_host: loads the library at run time and makes one write, then exits 0.
+// load_host: loads the library at run time and makes one write (which starts
+// the Go runtime), then exits 0.
 // bench/limits/run starts it under a low RLIMIT_NPROC to see how much thread
-// headroom loading needs (docs/reliability.md, "RLIMIT_NPROC").
+// headroom the first write needs (docs/reliability.md, "RLIMIT_NPROC").
 //
 //   load_host PATH_TO_LIBRARY
 #include <dlfcn.h>
@@ -23,6 +24,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   set_state(true);
-  puts("loaded");
+  puts("loaded and wrote");
   return 0;
 }
