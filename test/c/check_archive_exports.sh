@@ -1,6 +1,6 @@
 #!/bin/sh
 # check_archive_exports.sh ARCHIVE: the static archive defines no global
-# symbol outside the public prefix hermetic_pyobject_tls_ (issue 13, item 13),
+# symbol outside the public prefix hermetic_pyobject_tls_,
 # as the shared library's version script ensures for the .so.
 set -eu
 nm=${NM:-nm}

@@ -1,6 +1,6 @@
 // static_user.c: a shared library built from the static archive (the
 // README's Python-extension case) whose constructor writes; test_static_so
-// dlopen()s it. The write must complete (issue 13, item 3).
+// dlopen()s it. The write must complete.
 #include "hermetic_pyobject_tls.h"
 
 __attribute__((visibility("default"))) int static_user_constructor_ok;

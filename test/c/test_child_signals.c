@@ -1,5 +1,5 @@
 // test_child_signals LIBRARY CHILDREN: signals the Go runtime handles behave
-// in the host as without the library (issue 13, items 4 and 6).
+// in the host as without the library (docs/reliability.md, "A guest in other people's processes").
 //
 // The host installs a SIGURG handler and records SIGPIPE, SIGSEGV, SIGBUS and
 // SIGFPE's actions, then dlopen()s the library; 8 threads keep starting

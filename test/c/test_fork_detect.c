@@ -1,5 +1,5 @@
 // test_fork_detect LIBRARY atfork-first|_Fork|clone CHILDREN [nowipe]: a new
-// process is recognised without our pthread_atfork handler (issue 13, item 5).
+// process is recognised without our pthread_atfork handler (docs/reliability.md, "Fork detection without atfork").
 //
 // While 3 threads keep writing, the main thread makes CHILDREN children:
 //   atfork-first: with fork(), and a pthread_atfork child handler the host
@@ -14,7 +14,7 @@
 // unnoticed fails even when it does not hang. Every child must exit 0 in time.
 //   nowipe: before dlopen(), a seccomp filter makes madvise(MADV_WIPEONFORK)
 //           fail with EINVAL, as kernels before 4.14 do; detection must not
-//           depend on it (cabi/fork.c falls back to comparing the pid).
+//           depend on it (cabi/new_process.c falls back to comparing the pid).
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>

@@ -1,6 +1,6 @@
 // test_host_signals: a host that takes its signals with sigwait()/signalfd()
 // gets them all, as without the library, and a write leaves the caller's
-// signal mask as it found it (issue 13, item 2).
+// signal mask as it found it.
 //
 //   test_host_signals sigwait ROUNDS   main blocks every signal, writes, and
 //       sigwaits for SIGTERM, SIGCHLD and SIGWINCH sent to the process (and a

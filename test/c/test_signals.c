@@ -9,7 +9,7 @@
 // - each signal, sent to every thread of the host in turn (the main thread
 //   and the callers) and to the process, runs the host's handler, once per
 //   signal, and the process lives on;
-// - the Go runtime's own threads block both signals (issue 13: the host's
+// - the Go runtime's own threads block both signals (docs/reliability.md: the host's
 //   signals reach the host's threads only), read from /proc/self/task/*/status;
 // - a write to a pipe without reader fails with EPIPE, on the main thread and
 //   on a caller, instead of killing the process.
@@ -21,7 +21,7 @@
 // does without the library. The Go runtime replaces an ignored SIGPIPE with
 // its own forwarding handler, and execve() resets handled signals to
 // SIG_DFL, so the library puts SIG_IGN back once the runtime has started
-// (cabi/entry.c). See docs/reliability.md.
+// (cabi/sigpipe.c). See docs/reliability.md.
 #include <sys/syscall.h>
 #include <dirent.h>
 

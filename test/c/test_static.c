@@ -1,4 +1,4 @@
-// test_static MODE: a host linked with the static archive (issue 13).
+// test_static MODE: a host linked with the static archive.
 //   early:   writes from a .preinit_array entry, a constructor(101) and an
 //            ordinary constructor (what a C++ static initializer is), before
 //            main: each must complete (they hung in the Go runtime's

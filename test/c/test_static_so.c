@@ -1,6 +1,6 @@
 // test_static_so LIBRARY: dlopen()s a shared library built from the static
 // archive whose constructor writes (static_user.c); the write must complete
-// and be seen (issue 13, item 3). Runs under a CTest timeout: a hang fails.
+// and be seen. Runs under a CTest timeout: a hang fails.
 #include <dlfcn.h>
 #include <stdio.h>
 
