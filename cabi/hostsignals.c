@@ -36,6 +36,7 @@
 //    runtime that has no threads there: a hang in needm): each of these goes
 //    back to the host's pre-start action.
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 
@@ -110,6 +111,11 @@ static int runtime_initialized(void) {
 }
 
 static int unblocked;
+// Set once unblock_after_runtime() has noted the runtime's handlers. It runs on
+// the loading thread, right after the runtime's initializer; Go's package init
+// runs on a runtime thread meanwhile, and may get to hptls_give_back_sigurg()
+// first: it waits for this.
+static int handlers_noted;
 
 // Right after the runtime's initializer: the loading thread's mask back, and
 // the runtime's handlers noted for step 5. In the runtime side's .so the
@@ -128,6 +134,7 @@ static void unblock_after_runtime(void) {
     if (!before_start_saved[i] || sigaction(go_handled[i], NULL, &now) != 0) continue;
     if (handler_of(&now) != handler_of(&before_start[i])) go_handler[i] = handler_of(&now);
   }
+  __atomic_store_n(&handlers_noted, 1, __ATOMIC_RELEASE);
 }
 
 __attribute__((constructor(103))) static void unblock_after_archive_runtime(void) {
@@ -139,6 +146,10 @@ __attribute__((constructor)) static void unblock_after_shared_runtime(void) { un
 // Step 4, from Go's package init once the runtime's effective
 // asyncpreemptoff is 1. A handler the host installed since the start stands.
 int hptls_give_back_sigurg(void) {
+  for (int spins = 0; !__atomic_load_n(&handlers_noted, __ATOMIC_ACQUIRE); spins++) {
+    if (spins == 100000) return 0; // never noted: SIGURG stays the runtime's, and the selfcheck says so
+    sched_yield();
+  }
   struct sigaction now;
   if (!before_start_saved[URG] || !go_handler[URG] || sigaction(SIGURG, NULL, &now) != 0) return 0;
   if (handler_of(&now) != go_handler[URG]) return 0;
