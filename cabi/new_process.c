@@ -10,13 +10,17 @@
 // process that never started the runtime starts its own at its first write,
 // like any process.
 //
-// The child is recognised without any atfork handler (a host's handler may
-// run first and write; _Fork() and a raw clone() run none): the word
-// hptls_alive points to is in a MADV_WIPEONFORK page (Linux 4.14), which the
-// kernel gives a child zeroed. Where the kernel refuses the advice (EINVAL
-// before 4.14, or a seccomp policy) it points to a static zero, check_pid,
-// and every write takes the slow path, which compares getpid() with the pid
-// the runtime started in: one system call more per write, there only.
+// A fork() child is told by our pthread_atfork child handler, registered
+// when writes start entering Go. It is also recognised without it (a host's
+// handler may run first and write; _Fork() and a raw clone() run none): the
+// word hptls_alive points to is in a MADV_WIPEONFORK page (Linux 4.14), which
+// the kernel gives a child zeroed. Where the kernel refuses the advice
+// (EINVAL before 4.14, or a seccomp policy) it points to a static zero,
+// check_pid, and every write takes the slow path, which compares getpid()
+// with the pid the runtime started in: one system call more per write, there
+// only. (qemu-user accepts the advice and ignores it: there only the handler
+// tells a fork() child, docs/reliability.md.)
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -54,6 +58,7 @@ int hptls_may_enter_go(void) {
 void hptls_publish(const struct hptls_runtime *go) {
   const volatile uint32_t *alive = &check_pid;
   started_pid = getpid();
+  pthread_atfork(NULL, NULL, hptls_note_new_process);
   long size = sysconf(_SC_PAGESIZE);
   size_t len = size > 0 ? (size_t)size : 4096;
   void *page = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -49,12 +49,16 @@ configure() {
 }
 build() { "$HPT_CMAKE" --build "$1" --parallel 2; }
 
-# run PROGRAM [WHAT]: runs a host, which must print the project's version and OK.
+# run PROGRAM [WHAT]: runs a host, which must print the project's version and OK,
+# and nothing on stderr (the library says there when its runtime side is
+# missing and writes are served in C).
 run() {
-  local out
+  local out err
   step "run $1"
-  out=$("$1") || { echo "$out"; fail "$1 exited with $?"; }
+  err=$work/run.stderr
+  out=$("$1" 2>"$err") || { echo "$out"; cat "$err"; fail "$1 exited with $?"; }
   echo "$out"
+  [ ! -s "$err" ] || { cat "$err"; fail "$1 wrote on stderr"; }
   grep -qx "header $HPT_VERSION, library $HPT_VERSION" <<<"$out" || fail "$1: expected version $HPT_VERSION"
   grep -qE '^C(\+\+)? host: OK$' <<<"$out" || fail "$1: no OK"
 }
@@ -92,6 +96,11 @@ layout)
   [ "$(readlink "$name.so")" = "$name.so.$major" ] || fail "$name.so is not a link to $name.so.$major"
   soname=$(readelf -d "$name.so.$HPT_VERSION" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
   [ "$soname" = "$name.so.$major" ] || fail "SONAME is '$soname'"
+  # The runtime side, beside the library, which finds it through RUNPATH $ORIGIN.
+  [ -f "${name}_go.so.$HPT_VERSION" ] && [ ! -L "${name}_go.so.$HPT_VERSION" ] ||
+    fail "${name}_go.so.$HPT_VERSION (the runtime side) is not a regular file beside the library"
+  runpath=$(readelf -d "$name.so.$HPT_VERSION" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
+  [ "$runpath" = '$ORIGIN' ] || fail "the library's RUNPATH is '$runpath', not \$ORIGIN"
   for f in "$includedir/hermetic_pyobject_tls.h" "$includedir/hermetic_pyobject_tls.hpp" \
            "$libdir/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfig.cmake" \
            "$libdir/cmake/HermeticPyObjectTLS/HermeticPyObjectTLSConfigVersion.cmake" \
@@ -131,11 +140,11 @@ layout)
   fi
   grep -qx "prefix=$prefix" "$libdir/pkgconfig/hermetic_pyobject_tls.pc" || fail ".pc prefix is not $prefix"
   cat "$libdir/pkgconfig/hermetic_pyobject_tls.pc"
-  step "cmake --install --component Runtime: the shared library and its SONAME link only"
+  step "cmake --install --component Runtime: the shared library, its SONAME link and its runtime side only"
   rm -rf "$work/runtime"
   "$HPT_CMAKE" --install "$HPT_BUILD_DIR" --prefix "$work/runtime" --component Runtime ${HPT_CONFIG:+--config "$HPT_CONFIG"} >/dev/null
   got=$(cd "$work/runtime" && find . -type f -o -type l | sort | tr '\n' ' ')
-  [ "$got" = "./$HPT_LIBDIR/$name.so.$major ./$HPT_LIBDIR/$name.so.$HPT_VERSION ./$HPT_LIBDIR/${name}_c10.so.$major ./$HPT_LIBDIR/${name}_c10.so.$HPT_VERSION ./$HPT_LICENSEDIR/LICENSE " ] ||
+  [ "$got" = "./$HPT_LIBDIR/$name.so.$major ./$HPT_LIBDIR/$name.so.$HPT_VERSION ./$HPT_LIBDIR/${name}_c10.so.$major ./$HPT_LIBDIR/${name}_c10.so.$HPT_VERSION ./$HPT_LIBDIR/${name}_go.so.$HPT_VERSION ./$HPT_LICENSEDIR/LICENSE " ] ||
     fail "Runtime component: $got"
   step "DESTDIR staging: the .pc records the prefix, not DESTDIR"
   rm -rf "$work/destdir"
