@@ -30,18 +30,21 @@
 // |                              | SIG_IGN back                                | sigpipe.c          |
 // |   Go's package init          | crosscall2 wrapped (thread exit in a child);| exports.go,        |
 // |                              | SIGURG back if preemption is off            | go_internals.c     |
-// |   front, after dlopen()      | the new-process page; writes may enter Go   | new_process.c      |
+// |   front, after dlopen()      | the new-process page, the front's atfork    | new_process.c      |
+// |                              | child handler; writes may enter Go          |                    |
 // | a thread's first Go write    | its signal mask saved and put back around it| writes.c           |
 // | a write                      | the gate ladder, then Go or C               | writes.c           |
-// | fork()/_Fork()/clone() child | writes in C from then on; runtime side's    | new_process.c,     |
-// |                              | signals back to their pre-start actions     | runtime_side.c     |
+// | fork()/_Fork()/clone() child | writes in C from then on (atfork handlers,  | new_process.c,     |
+// |                              | else the page); runtime side's signals back | runtime_side.c     |
+// |                              | to their pre-start actions                  |                    |
 // | a thread's exit in a child   | Go's destructor calls our crosscall2 wrapper,| go_internals.c    |
 // |                              | which returns without entering Go           |                    |
 //
 // In the static archive: priority 101 as above, the runtime's initializer at
 // priority 102 (scripts/finish-archive.sh), at 103 the loading thread's mask
 // back and writes may enter Go (start_linked.c); a write before 103 is served
-// in C.
+// in C. There is no pthread key of ours: Go's thread-exit destructor goes
+// through the crosscall2 wrapper, whatever order the keys have.
 #ifndef HPTLS_CABI_H
 #define HPTLS_CABI_H
 
