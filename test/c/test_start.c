@@ -13,6 +13,8 @@
 //                                     makes the first write while the main
 //                                     thread forks; every child writes, reads
 //                                     and exits in time, never hangs.
+//   test_start LIB first-write 1      one write and a read; prints the threads
+//                                     after it (check_nproc_first_write.sh).
 // The library is dlopen()ed (LIB), so that each process starts with nothing.
 #include <stdatomic.h>
 
@@ -231,7 +233,7 @@ static int fork_during(int n) {
 
 int main(int argc, char **argv) {
   if (argc != 4) {
-    fprintf(stderr, "usage: %s LIB race|fork-before|fork-during N\n", argv[0]);
+    fprintf(stderr, "usage: %s LIB race|fork-before|fork-during|first-write N\n", argv[0]);
     return 2;
   }
   api = load_api(argv[1], RTLD_NOW);
@@ -239,6 +241,12 @@ int main(int argc, char **argv) {
   if (strcmp(argv[2], "race") == 0) return race(n);
   if (strcmp(argv[2], "fork-before") == 0) return fork_before(n);
   if (strcmp(argv[2], "fork-during") == 0) return fork_during(n);
+  if (strcmp(argv[2], "first-write") == 0) {
+    api.set_state(true);
+    CHECK(api.get_state());
+    printf("threads %d\n", count_threads());
+    return 0;
+  }
   fprintf(stderr, "unknown mode %s\n", argv[2]);
   return 2;
 }
