@@ -13,22 +13,8 @@
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 GO.O" >&2; exit 2; }
 obj=$1
-# go.o's machine (ELF e_machine, a 16-bit word at byte 18): 62 x86-64, 183 AArch64.
-case $(od -An -tu2 -j18 -N2 "$obj" | tr -d ' ') in
-62) triple=x86_64-linux-gnu ;;
-183) triple=aarch64-linux-gnu ;;
-*) echo "$0: $obj is for a machine this script does not know" >&2; exit 1 ;;
-esac
-prefix=
-[ "$triple" = "$(uname -m)-linux-gnu" ] || prefix=$triple-
-objcopy=${OBJCOPY:-${prefix}objcopy}
-readelf=${READELF:-readelf}
-for tool in "$objcopy" "$readelf"; do
-  command -v "$tool" >/dev/null 2>&1 || {
-    echo "$0: $tool is needed for a library for $triple (Debian: apt-get install binutils${prefix:+-$triple})" >&2
-    exit 1
-  }
-done
+. "$(dirname "$0")/binutils-for.sh"
+binutils_for "$obj" objcopy readelf
 args=
 for pair in runtime.sigtable=hptls_go_sigtable runtime.dbgvars=hptls_go_dbgvars; do
   go_name=${pair%%=*}

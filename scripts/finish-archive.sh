@@ -33,23 +33,8 @@ mkdir "$work/x"
 (cd "$work/x" && "${AR:-ar}" x "$in")
 members=$("${AR:-ar}" t "$in")
 [ -f "$work/x/go.o" ] || { echo "$0: no go.o in $in" >&2; exit 1; }
-# go.o's machine (ELF e_machine, a 16-bit word at byte 18): 62 x86-64, 183 AArch64.
-case $(od -An -tu2 -j18 -N2 "$work/x/go.o" | tr -d ' ') in
-62) triple=x86_64-linux-gnu ;;
-183) triple=aarch64-linux-gnu ;;
-*) echo "$0: go.o of $in is for a machine this script does not know" >&2; exit 1 ;;
-esac
-prefix=
-[ "$triple" = "$(uname -m)-linux-gnu" ] || prefix=$triple-
-ld=${LD:-${prefix}ld}
-objcopy=${OBJCOPY:-${prefix}objcopy}
-ar=${AR:-${prefix}ar}
-for tool in "$ld" "$objcopy" "$ar"; do
-  command -v "$tool" >/dev/null 2>&1 || {
-    echo "$0: $tool is needed for an archive for $triple (Debian: apt-get install binutils${prefix:+-$triple})" >&2
-    exit 1
-  }
-done
+. "$(dirname "$0")/binutils-for.sh"
+binutils_for "$work/x/go.o" ld objcopy ar
 sh "$(dirname "$0")/expose-go-internals.sh" "$work/x/go.o"
 "$objcopy" --rename-section .init_array=.init_array.00102 \
   --rename-section .rela.init_array=.rela.init_array.00102 "$work/x/go.o"

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "hermetic_pyobject_tls.h"
+#include "testing.h"
 
 static int failures;
 
@@ -350,16 +351,8 @@ static int run_threads(int rounds) {
   struct dirent *e;
   while ((e = readdir(d))) {
     if (e->d_name[0] == '.' || !strcmp(e->d_name, self)) continue;
-    char path[320], line[256];
-    snprintf(path, sizeof path, "/proc/self/task/%s/status", e->d_name);
-    FILE *f = fopen(path, "r");
-    if (!f) continue; // exited meanwhile
     unsigned long long blk = 0;
-    int found = 0;
-    while (fgets(line, sizeof line, f))
-      if (sscanf(line, "SigBlk: %llx", &blk) == 1) found = 1;
-    fclose(f);
-    if (!found) continue;
+    if (!thread_sigblk(e->d_name, &blk)) continue; // exited meanwhile
     threads++;
     for (int sig = 1; sig <= 64; sig++)
       if (!(blk >> (sig - 1) & 1) && !runtime_may_unblock(sig)) {

@@ -18,17 +18,6 @@
 #include "hermetic_pyobject_tls.h"
 #include "testing.h"
 
-static int threads(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  CHECK(f != NULL);
-  char line[256];
-  int n = -1;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "Threads: %d", &n) == 1) break;
-  fclose(f);
-  return n;
-}
-
 // One line: the mask, then each signal's action (D default, I ignore, H a
 // handler) with its flags. SA_RESTORER is left out: glibc's sigaction()
 // adds it to whatever it sets.
@@ -58,7 +47,7 @@ static int report(void) {
 #endif
   static char signals[8192];
   describe_signals(signals, sizeof signals);
-  int n = threads();
+  int n = count_threads();
   printf("threads=%d unshare=%s %s\n", n, try_unshare(), signals);
   return 0;
 }
@@ -66,11 +55,11 @@ static int report(void) {
 static int load_then_write(const char *path) {
   static char before[8192], after[8192];
   describe_signals(before, sizeof before);
-  CHECK(threads() == 1);
+  CHECK(count_threads() == 1);
   struct hptls_api api = load_api(path, RTLD_NOW);
   CHECK(!api.get_state() && !api.have_state());
   describe_signals(after, sizeof after);
-  int loaded_threads = threads();
+  int loaded_threads = count_threads();
   printf("after dlopen and reads: %d thread(s), signals %s\n", loaded_threads,
          strcmp(before, after) == 0 ? "unchanged" : "CHANGED");
   CHECK(loaded_threads == 1);
@@ -84,7 +73,7 @@ static int load_then_write(const char *path) {
   CHECK(api.get_state());
   api.init_state();
   CHECK(api.have_state());
-  int written_threads = threads();
+  int written_threads = count_threads();
   ns = try_unshare();
   printf("after the first write: %d threads, unshare(CLONE_NEWUSER): %s\n", written_threads, ns);
   CHECK(written_threads > 1);

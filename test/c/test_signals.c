@@ -125,16 +125,10 @@ static int is_host_thread(pid_t tid) {
 // Whether thread tid blocks sig (SigBlk in /proc/self/task/TID/status); -1
 // when the thread has ended.
 static int thread_blocks(pid_t tid, int sig) {
-  char path[64], line[256];
-  snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)tid);
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
+  char name[32];
+  snprintf(name, sizeof name, "%d", (int)tid);
   unsigned long long mask = 0;
-  int found = 0;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "SigBlk: %llx", &mask) == 1) found = 1;
-  fclose(f);
-  return found ? (int)((mask >> (sig - 1)) & 1) : -1;
+  return thread_sigblk(name, &mask) ? (int)((mask >> (sig - 1)) & 1) : -1;
 }
 
 static int write_to_broken_pipe(void) {

@@ -23,17 +23,6 @@
 static struct hptls_api api;
 static const double CHILD_TIMEOUT = 10.0;
 
-static int count_threads(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  CHECK(f != NULL);
-  char line[256];
-  int n = -1;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "Threads: %d", &n) == 1) break;
-  fclose(f);
-  return n;
-}
-
 // How many times the runtime side is mapped (distinct files in the maps).
 static int runtime_sides_mapped(void) {
   FILE *f = fopen("/proc/self/maps", "r");

@@ -12,18 +12,6 @@
 
 int foreign_go_call(void);
 
-static unsigned long long blocked_of(const char *tid) {
-  char path[64], line[256];
-  snprintf(path, sizeof path, "/proc/self/task/%s/status", tid);
-  FILE *f = fopen(path, "r");
-  unsigned long long mask = 0;
-  if (!f) return 0;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "SigBlk: %llx", &mask) == 1) break;
-  fclose(f);
-  return mask;
-}
-
 #define BIT(sig) (1ULL << ((sig) - 1))
 
 int main(int argc, char **argv) {
@@ -38,7 +26,8 @@ int main(int argc, char **argv) {
   CHECK(d != NULL);
   for (struct dirent *e; (e = readdir(d));) {
     if (e->d_name[0] == '.') continue;
-    unsigned long long mask = blocked_of(e->d_name);
+    unsigned long long mask = 0;
+    if (!thread_sigblk(e->d_name, &mask)) continue; // ended meanwhile
     if (!(mask & BIT(SIGTERM))) {
       others++; // the main thread and the other runtime's threads
       continue;

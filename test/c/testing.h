@@ -1,7 +1,8 @@
 // testing.h: the little the C tests share: CHECK, threads that must start,
-// children that must end in time, counts from argv, resident memory, a
-// seeded random generator, and the library's entry points found by dlsym()
-// for hosts that load it at run time.
+// children that must end in time, counts from argv, resident memory, the
+// threads and their signal masks (/proc), a seeded random generator, and
+// the library's entry points found by dlsym() for hosts that load it at run
+// time.
 #ifndef HPTLS_TESTING_H
 #define HPTLS_TESTING_H
 
@@ -87,6 +88,32 @@ static inline long rss_kb(void) {
   CHECK(fscanf(f, "%ld %ld", &size, &resident) == 2);
   fclose(f);
   return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// count_threads returns the process's threads (Threads in /proc/self/status).
+static inline int count_threads(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  CHECK(f != NULL);
+  char line[256];
+  int n = -1;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "Threads: %d", &n) == 1) break;
+  fclose(f);
+  return n;
+}
+
+// thread_sigblk reads the signal mask of thread TID (SigBlk in
+// /proc/self/task/TID/status, bit sig-1 per signal) into *mask; 0 when the
+// thread has ended meanwhile.
+static inline int thread_sigblk(const char *tid, unsigned long long *mask) {
+  char path[320], line[256];
+  snprintf(path, sizeof path, "/proc/self/task/%s/status", tid);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  int found = 0;
+  while (!found && fgets(line, sizeof line, f)) found = sscanf(line, "SigBlk: %llx", mask) == 1;
+  fclose(f);
+  return found;
 }
 
 // xorshift64star: a small seeded generator, one per thread.
