@@ -227,6 +227,8 @@ static int grow(struct stack *s) {
   return 0;
 }
 
+static void hermetic_end(PyObject *self);
+
 static PyObject *hermetic_enter(PyObject *self, PyObject *unused) {
   (void)unused;
   if (__builtin_expect(lib.get == NULL, 0)) return not_bound();
@@ -237,6 +239,15 @@ static PyObject *hermetic_enter(PyObject *self, PyObject *unused) {
   s->e[s->n].saved = found;
   s->n++;
   if (!found) write_state(1);
+  /* CPython 3.14 runs pending signal handlers right after a call returns,
+   * __enter__'s included, before the with statement's handler is set up:
+   * a handler's exception there skips __exit__ (python/cpython#148874,
+   * fixed in 3.15). Run them here instead, where an exception can still
+   * end this block: then __enter__ raises it and the flag is as it was. */
+  if (PyErr_CheckSignals() < 0) {
+    hermetic_end(self);
+    return NULL;
+  }
   Py_INCREF(self);
   return self;
 }
@@ -516,6 +527,17 @@ static PyModuleDef def_313 = {PyModuleDef_HEAD_INIT, "_native", NATIVE_DOC, 0, n
                               NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__native(void) {
+#ifdef Py_LIMITED_API
+  /* A free-threaded CPython lists .abi3.so among its suffixes but has no
+   * stable ABI (its objects are laid out otherwise): refuse, and the package
+   * uses ctypes there, or the build made for it. */
+  if (strstr(Py_GetVersion(), "free-threading") != NULL) {
+    PyErr_SetString(PyExc_ImportError,
+                    "hermetic_pyobject_tls._native: this is the abi3 build, for CPython with a GIL; this CPython is "
+                    "free-threaded (install the wheel built for it)");
+    return NULL;
+  }
+#endif
   int minor = running_minor();
   return PyModuleDef_Init(minor >= 13 ? &def_313 : minor >= 12 ? &def_312 : &def_38);
 }

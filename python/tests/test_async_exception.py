@@ -83,10 +83,18 @@ else:
         assert h.get_state() is False
 
 
+# CPython's own windows, for every context manager: 3.8 and 3.9 check for
+# signals between the end of the block and the call of __exit__; 3.14 right
+# after __enter__ returns (python/cpython#148874, fixed in 3.15).
+CPYTHON_WINDOW = sys.version_info[:2] in ((3, 8), (3, 9), (3, 14))
+
+
 def test_signal_storm():
     """Exceptions raised by a SIGALRM handler every 20 µs during
-    `with hermetic(): pass`, for one second. Native, CPython 3.10+: none
-    leaves the flag on. Everywhere: a block that left it on does not spoil
+    `with hermetic(): pass`, for one second. Native: none leaves the flag on,
+    except through CPython's own windows (3.8, 3.9, 3.14), where fewer than
+    one in ten does (on 3.14 __enter__ runs pending handlers itself: without
+    that, four in ten). Everywhere: a block that left it on does not spoil
     later blocks (set the flag back, and the next block restores it)."""
     r = run_python(str(TESTS_DIR / "measure_async_exception.py"), args=("1",), timeout=60)
     assert r.returncode == 0, r.stderr
@@ -95,5 +103,8 @@ def test_signal_storm():
     print(f"{sys.version.split()[0]} {h.backend}: {r.stdout.strip()}")
     assert exceptions >= 100, r.stdout  # the storm happened
     assert spoiled == 0, r.stdout
-    if h.backend == "native" and sys.version_info >= (3, 10):
-        assert left_on == 0, r.stdout
+    if h.backend == "native":
+        if CPYTHON_WINDOW:
+            assert left_on * 10 < exceptions, r.stdout
+        else:
+            assert left_on == 0, r.stdout

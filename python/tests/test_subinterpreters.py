@@ -242,7 +242,9 @@ if sys.version_info >= (3, 14):
             import hermetic_pyobject_tls as h
             import interp_tasks
             h.set_state(True)
-            with InterpreterPoolExecutor(max_workers=3) as pool:
+            # Workers import interp_tasks by name: its directory on their sys.path.
+            setup = f"import sys; sys.path.insert(0, {os.getcwd()!r})"
+            with InterpreterPoolExecutor(max_workers=3, initializer=exec, initargs=(setup,)) as pool:
                 results = list(pool.map(interp_tasks.toggle, range(24)))
             assert all(r[0] == r[1] for r in results), results
             assert {r[2] for r in results} == {h.backend}, results
