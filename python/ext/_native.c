@@ -457,16 +457,6 @@ static PyObject *n_bind(PyObject *module, PyObject *args) {
   return Py_None;
 }
 
-/* The address get_state is bound to (0 before bind): which copy this
- * process uses. */
-static PyObject *n_bound(PyObject *module, PyObject *unused) {
-  (void)module, (void)unused;
-  pthread_mutex_lock(&bind_lock);
-  void *p = (void *)lib.get;
-  pthread_mutex_unlock(&bind_lock);
-  return address(p);
-}
-
 static PyMethodDef native_methods[] = {
     {"get_state", get_state, METH_NOARGS, "get_state() -> bool: this OS thread's flag (False until it sets it)."},
     {"set_state", set_state, METH_O, "set_state(state: bool) -> None: this OS thread's flag; only a bool."},
@@ -479,7 +469,6 @@ static PyMethodDef native_methods[] = {
     {"call_uint", n_call_uint, METH_O, "call_uint(address) -> the result of unsigned f(void) there."},
     {"call_str", n_call_str, METH_O, "call_str(address) -> the result of const char *f(void) there, as bytes."},
     {"bind", n_bind, METH_VARARGS, "bind(get_state, set_state, init_state, have_state): the library's functions."},
-    {"bound", n_bound, METH_NOARGS, "bound() -> the address get_state is bound to, 0 before bind()."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -310,6 +310,13 @@ def test_exit_without_enter_on_this_thread_changes_nothing():
     assert seen == [True, False]
 
 
+def test_hermetic_is_final():
+    with pytest.raises(TypeError):
+
+        class Sub(h.hermetic):  # type: ignore[misc]
+            pass
+
+
 def test_exit_takes_three_arguments():
     cm = h.hermetic()
     with pytest.raises(TypeError):

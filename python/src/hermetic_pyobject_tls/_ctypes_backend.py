@@ -156,8 +156,8 @@ def init_state() -> None:
     _init_state()
 
 
-# Each thread's stack of open blocks: [id of the hermetic object, the value
-# its __enter__ found], the most recent last (the native type's, in Python).
+# Each thread's stack of open blocks: [hermetic object, the value its
+# __enter__ found], the most recent last (the native type's, in Python).
 _threads = threading.local()
 
 
@@ -178,19 +178,35 @@ class hermetic:
     from before the first when the last ends.
     """
 
+    # An exception raised by a signal handler lands where the interpreter
+    # checks for one: right after a call returns, on a backward jump, as a
+    # Python frame starts, and (3.8, 3.9) before any instruction. The bodies
+    # below keep calls and loops out of the way of the frequent path, and
+    # make the write that matters in a finally clause or undo it.
+
     __slots__ = ()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # As the native type: final.
+        raise TypeError("type 'hermetic' is not an acceptable base type")
+
     def __enter__(self) -> "hermetic":
-        stack = _stack()
-        entry = [id(self), False]
+        entry = [self, True]
+        try:
+            stack = _threads.stack
+        except AttributeError:
+            stack = _threads.stack = []
         try:
             found = entry[1] = get_state()
             stack.append(entry)
             if not found:
                 _set_state(True)
+                # Handlers of signals that came during the write run here,
+                # where their exception is undone, not as __exit__ starts.
+                _run_pending_signal_handlers()
         except BaseException:
-            # An exception from a signal handler lands right after a call
-            # into C returns; "with" would then never call __exit__: undo.
+            # An exception from a signal handler after one of those calls:
+            # "with" would then never call __exit__: undo.
             for i in range(len(stack) - 1, -1, -1):
                 if stack[i] is entry:
                     del stack[i]
@@ -205,22 +221,37 @@ class hermetic:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None:
-        stack = _stack()
-        key = id(self)
-        i = len(stack) - 1
-        while i >= 0 and stack[i][0] != key:
-            i -= 1
-        if i < 0:
-            return None  # not entered on this thread
-        saved = stack[i][1]
-        if i == len(stack) - 1:
-            del stack[i]
-            if get_state() is not saved:
-                _set_state(saved)
-        else:
-            stack[i + 1][1] = saved
-            del stack[i]
+        restore = None
+        try:
+            stack = _threads.stack
+            if stack and stack[-1][0] is self:  # the latest block: nested ones end so
+                restore = stack[-1][1]  # (no call before the finally clause has it)
+                del stack[-1]
+            else:
+                _end_out_of_order(stack, self)
+        except AttributeError:
+            return None  # no block on this thread
+        finally:
+            if restore is not None:
+                _set_state(restore)
         return None
+
+
+def _run_pending_signal_handlers() -> None:
+    """Nothing: a Python frame's start is where the interpreter runs pending
+    signal handlers (3.11 and 3.12 do not after a call into C)."""
+
+
+def _end_out_of_order(stack: "List[List[Any]]", cm: hermetic) -> None:
+    """Ends cm's latest block on this thread, below the top of the stack (or
+    nothing when it has none): no write, and the block above inherits the
+    value it found."""
+    i = len(stack) - 1
+    while i >= 0 and stack[i][0] is not cm:
+        i -= 1
+    if i >= 0:
+        stack[i + 1][1] = stack[i][1]
+        del stack[i]
 
 
 hermetic.__module__ = "hermetic_pyobject_tls"  # where users find it, as the native type says
