@@ -88,6 +88,11 @@ static pthread_mutex_t bind_lock = PTHREAD_MUTEX_INITIALIZER;
  * Go runtime is up (or was never needed: a forked child). */
 static int wrote_once;
 
+/* Nonzero on CPython 3.14: hermetic.__enter__ runs pending signal handlers
+ * (below). Set by PyInit from the running version, the same for every
+ * interpreter of the process. */
+static int signals_in_enter;
+
 static PyObject *not_bound(void) {
   PyErr_SetString(PyExc_RuntimeError,
                   "hermetic_pyobject_tls._native is not bound to the library: import hermetic_pyobject_tls, "
@@ -242,9 +247,10 @@ static PyObject *hermetic_enter(PyObject *self, PyObject *unused) {
   /* CPython 3.14 runs pending signal handlers right after a call returns,
    * __enter__'s included, before the with statement's handler is set up:
    * a handler's exception there skips __exit__ (python/cpython#148874,
-   * fixed in 3.15). Run them here instead, where an exception can still
-   * end this block: then __enter__ raises it and the flag is as it was. */
-  if (PyErr_CheckSignals() < 0) {
+   * fixed in 3.15). There, run them here instead, where an exception can
+   * still end this block: then __enter__ raises it and the flag is as it
+   * was. (Elsewhere they run later, inside the block, and __exit__ runs.) */
+  if (__atomic_load_n(&signals_in_enter, __ATOMIC_RELAXED) && PyErr_CheckSignals() < 0) {
     hermetic_end(self);
     return NULL;
   }
@@ -528,5 +534,6 @@ PyMODINIT_FUNC PyInit__native(void) {
   }
 #endif
   int minor = running_minor();
+  __atomic_store_n(&signals_in_enter, minor == 14, __ATOMIC_RELAXED); /* the same value from every interpreter */
   return PyModuleDef_Init(minor >= 13 ? &def_313 : minor >= 12 ? &def_312 : &def_38);
 }
