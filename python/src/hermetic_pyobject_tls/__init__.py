@@ -36,7 +36,10 @@ extension an ImportError; empty or "auto": native if it loads).
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Optional, Tuple
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (most of the import time)
+
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Tuple
 
 __all__ = [
     "__version__",

@@ -22,8 +22,11 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-from types import TracebackType
-from typing import Any, Callable, List, Optional, Type
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (most of the import time)
+
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Any, Callable, List, Optional, Type
 
 
 class _DlInfo(ctypes.Structure):

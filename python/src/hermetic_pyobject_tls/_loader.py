@@ -33,11 +33,13 @@ imports ctypes (which cannot load in an own-GIL interpreter of 3.12).
 from __future__ import annotations
 
 import os
-import re
-from typing import Any, Dict, NamedTuple, Optional
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (most of the import time)
 
 from . import _build_info
 from ._preflight import check_thread_headroom
+
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
 
 #: The environment variable that names another build of the library.
 ENV_VAR = "HERMETIC_PYOBJECT_TLS_LIBRARY"
@@ -49,7 +51,16 @@ PIP_HINT = (
 
 # The library's SONAME, for example libhermetic_pyobject_tls.so.0.
 SONAME: str = _build_info.LIBRARY_NAME
-_ANY_COPY = re.compile(r"/libhermetic_pyobject_tls\.so(\.[0-9]+)*$")
+
+
+def is_a_copy(path: str) -> bool:
+    """Whether path names a libhermetic_pyobject_tls.so[.N...] (a front)."""
+    name = os.path.basename(path)
+    stem = "libhermetic_pyobject_tls.so"
+    if not path.startswith("/") or not name.startswith(stem):
+        return False
+    rest = name[len(stem):]
+    return all(part.isdigit() for part in rest.split(".")[1:]) and (rest == "" or rest.startswith("."))
 
 RTLD_NOW = getattr(os, "RTLD_NOW", 2)
 RTLD_LOCAL = getattr(os, "RTLD_LOCAL", 0)
@@ -59,14 +70,18 @@ PREFIX = "hermetic_pyobject_tls_"
 FUNCTIONS = ("set_state", "get_state", "init_state", "have_state", "version", "version_number")
 
 
-class Library(NamedTuple):
-    """The copy the process uses: where it is and its functions' addresses."""
+class Library:
+    """The copy the process uses: where it is and its functions' addresses
+    (functions: name without the prefix -> address)."""
 
-    path: str
-    where: str
-    functions: Dict[str, int]  # name without the prefix -> address
-    version: str
-    version_number: int
+    __slots__ = ("path", "where", "functions", "version", "version_number")
+
+    def __init__(self, path: str, where: str, functions: "Dict[str, int]", version: str, version_number: int) -> None:
+        self.path = path
+        self.where = where
+        self.functions = functions
+        self.version = version
+        self.version_number = version_number
 
 
 def format_version(number: int) -> str:
@@ -97,7 +112,7 @@ def mapped_files() -> "set[str]":
 
 def copies_mapped() -> "list[str]":
     """The files named libhermetic_pyobject_tls.so[.N...] mapped in this process."""
-    return sorted(p for p in mapped_files() if _ANY_COPY.search(p.replace(" (deleted)", "")))
+    return sorted(p for p in mapped_files() if is_a_copy(p.replace(" (deleted)", "")))
 
 
 def already_loaded(dl: Any) -> Optional[int]:
@@ -202,7 +217,7 @@ def check_runtime_side(front: str, version_number: int, where: str, remedy: str)
     directory at the process's first write; without it every write would be
     served in C. A copy inside another object (an extension built from the
     static archive) has its runtime linked in."""
-    if not _ANY_COPY.search(front) or not os.path.isabs(front):
+    if not is_a_copy(front):
         return
     side = os.path.join(os.path.dirname(front), f"libhermetic_pyobject_tls_go.so.{format_version(version_number)}")
     if not os.path.exists(side):
