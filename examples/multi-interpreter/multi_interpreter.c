@@ -1,16 +1,17 @@
 /*
- * multi_interpreter: a C host that embeds CPython (3.13 or newer; 3.12 cannot load ctypes in an
- * interpreter with its own GIL) and runs two
+ * multi_interpreter: a C host that embeds CPython (3.12 or newer) and runs two
  * interpreters, each with its own GIL, on two threads at once. Each imports
- * hermetic_pyobject_tls; the host's own C code on the same threads reads and
+ * hermetic_pyobject_tls (its native backend: ctypes cannot load in 3.12's
+ * own-GIL interpreters); the host's own C code on the same threads reads and
  * sets the same per-thread flag through the C ABI. It prints what each side
  * sees, checks it, and ends with "multi-interpreter: OK" (exit 0) or names the
  * mismatch (exit 1).
  *
  * usage: multi_interpreter SITE_DIR
  *   SITE_DIR holds the hermetic_pyobject_tls package (the build makes one).
- * The Python package is pointed at the very library this host links
- * (HERMETIC_PYOBJECT_TLS_LIBRARY, found with dladdr): one copy, one Go runtime.
+ * The package uses the very library this host links, which it finds already
+ * in the process by its SONAME: one copy, one Go runtime. Each interpreter
+ * checks that (library_path is the file the host's dladdr names).
  */
 #define _GNU_SOURCE
 #define PY_SSIZE_T_CLEAN
@@ -25,7 +26,7 @@
 #include "hermetic_pyobject_tls.h"
 
 #if PY_VERSION_HEX < 0x030C0000
-#error "needs CPython 3.12 or newer (Py_NewInterpreterFromConfig, a GIL per interpreter); the package itself needs 3.13 there"
+#error "needs CPython 3.12 or newer (Py_NewInterpreterFromConfig, a GIL per interpreter)"
 #endif
 
 static pthread_barrier_t both_running;
@@ -113,6 +114,9 @@ static void *worker(void *arg)
   bool seen = run_py(who, "import hermetic_pyobject_tls as h\nseen = h.get_state()\n");
   say(who, "Python, own-GIL interpreter: import ok, get_state() = %s", seen);
   expect(who, "Python get_state() after import", seen, false);
+  seen = run_py(who, "import os\nseen = h.backend == 'native' and os.path.realpath(h.library_path) == os.environ['HOST_LIBRARY']\n");
+  say(who, "Python: native backend, on the host's copy of the library: %s", seen);
+  expect(who, "Python backend and library", seen, true);
 
   /* Both interpreters exist and hold their own GIL at this point. */
   PyThreadState *saved = PyEval_SaveThread();
@@ -163,7 +167,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "dladdr failed: cannot tell where libhermetic_pyobject_tls is\n");
     return 1;
   }
-  setenv("HERMETIC_PYOBJECT_TLS_LIBRARY", info.dli_fname, 1);
+  char *host_library = realpath(info.dli_fname, NULL);
+  if (host_library == NULL) {
+    perror(info.dli_fname);
+    return 1;
+  }
+  setenv("HOST_LIBRARY", host_library, 1); /* what each interpreter compares library_path with */
+  free(host_library);
   setenv("PYTHONPATH", argv[1], 1);
 
   hermetic_pyobject_tls_init_state();

@@ -48,8 +48,9 @@ def child_checks(expect_state: bool, expect_have: bool) -> List[str]:
     check("get_state after a rejected set_state", h.get_state(), True)
     h.init_state()
     check("have_state after init_state", h.have_state(), True)
-    check("version", h._version().decode(), h.__version__)
-    check("version_number", h._lib.hermetic_pyobject_tls_version_number(), h._build_info.VERSION_NUMBER)
+    fn = h._library.functions  # the library's own version functions, called in the child
+    check("version", h._dl.call_str(fn["version"]).decode(), h.__version__)
+    check("version_number", h._dl.call_uint(fn["version_number"]), h._build_info.VERSION_NUMBER)
     # A thread born in the child starts false and has its own flag.
     seen: List[bool] = []
 

@@ -49,9 +49,9 @@ def _copy_of_bundled(tmp_path, name):
 def _run_with_copy_loaded_first(tmp_path, text):
     """Runs text in a fresh interpreter with a copy of the bundled library
     under its SONAME in another directory as argv[1]; its output's words."""
-    import hermetic_pyobject_tls as h
+    from hermetic_pyobject_tls import _build_info
 
-    other = _copy_of_bundled(tmp_path, h._SONAME)
+    other = _copy_of_bundled(tmp_path, _build_info.LIBRARY_NAME)
     script = tmp_path / "first.py"
     script.write_text(text, encoding="utf-8")
     r = run_python(str(script), args=(str(other),))

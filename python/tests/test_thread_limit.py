@@ -15,12 +15,12 @@ import sys
 
 import pytest
 
-import hermetic_pyobject_tls as h
+from hermetic_pyobject_tls import _preflight
 
 from conftest import CHILD_TIMEOUT, TESTS_DIR, child_env
 
 NOBODY = 65534
-NEEDED = h._THREADS_NEEDED  # 5 the Go runtime starts while loading, plus a margin
+NEEDED = _preflight.THREADS_NEEDED  # 5 the Go runtime starts while loading, plus a margin
 
 CODE = "import hermetic_pyobject_tls as h; h.set_state(True); print('loaded', h.get_state())"
 
