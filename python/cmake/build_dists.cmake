@@ -67,7 +67,7 @@ foreach(d build/ .ci/ .venv/ dist/)
   endif()
 endforeach()
 execute_process(COMMAND "${TOOLS}/bin/python" -m zipfile -l "${wheel}" OUTPUT_VARIABLE wheel_files)
-foreach(f __init__.py _loader.py _preflight.py _ctypes_backend.py _native.abi3.so _build_info.py py.typed
+foreach(f __init__.py _loader.py _ctypes_backend.py _native.abi3.so _build_info.py py.typed
           libhermetic_pyobject_tls.so.0
           "libhermetic_pyobject_tls_go.so.${VERSION}")
   string(FIND "${wheel_files}" "hermetic_pyobject_tls/${f} " at)

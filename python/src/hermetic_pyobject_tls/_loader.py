@@ -11,7 +11,8 @@ load(dl) returns the Library the process must use, by these rules, in order:
 2. a shared object already in the process that carries the library inside it
    (an extension built from the static archive) and exports its functions;
 3. the file HERMETIC_PYOBJECT_TLS_LIBRARY names, or else the copy bundled in
-   the package, after the RLIMIT_NPROC check (_preflight.py).
+   the package. (Loading it starts no thread; RLIMIT_NPROC is the library's
+   to check, at the process's first write: docs/reliability.md.)
 
 Every copy must be of a compatible version and export the six functions; a
 front (libhermetic_pyobject_tls.so.N) must have its runtime side beside it.
@@ -36,7 +37,6 @@ import os
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (most of the import time)
 
 from . import _build_info
-from ._preflight import check_thread_headroom
 
 if TYPE_CHECKING:
     from typing import Any, Dict, Optional
@@ -175,7 +175,6 @@ def load(dl: Any) -> Library:
         remedy = f"Reinstall the package ({PIP_HINT}), or set {ENV_VAR} to the path of a built library"
         if not os.path.exists(path):
             raise ImportError(f"hermetic_pyobject_tls: the shared library is missing: looked for {where}. {remedy}.")
-    check_thread_headroom()
     try:
         handle = dl.dlopen(path, RTLD_NOW | RTLD_LOCAL)
     except OSError as e:
