@@ -168,3 +168,18 @@ function(hermetic_test_tools_summary)
     message(WARNING "${msg}")
   endif()
 endfunction()
+
+# hermetic_label_network_tests([EXCEPT <regex>]): labels every test of the
+# calling directory (but those whose name matches EXCEPT) "network": they
+# download something the first time (PyPI, the Go module proxy, Debian).
+# scripts/test --quick (the test preset "quick") runs every test without it.
+function(hermetic_label_network_tests)
+  cmake_parse_arguments(arg "" "EXCEPT" "" ${ARGN})
+  get_property(tests DIRECTORY PROPERTY TESTS)
+  foreach(t IN LISTS tests)
+    if(arg_EXCEPT AND t MATCHES "${arg_EXCEPT}")
+      continue()
+    endif()
+    set_property(TEST "${t}" APPEND PROPERTY LABELS network)
+  endforeach()
+endfunction()

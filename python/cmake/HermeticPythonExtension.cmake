@@ -18,7 +18,6 @@
 #     or empty when <python> does not run.
 include_guard(GLOBAL)
 
-set(_HPT_EXTENSION_SOURCE "${CMAKE_CURRENT_LIST_DIR}/../ext/_native.c")
 
 function(hermetic_python_info var python)
   execute_process(
@@ -47,7 +46,7 @@ function(hermetic_python_extension target)
                         "Debian: apt-get install python3-dev")
   endif()
   find_package(Threads REQUIRED)
-  add_library(${target} MODULE "${_HPT_EXTENSION_SOURCE}")
+  add_library(${target} MODULE "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../ext/_native.c")
   set_target_properties(${target} PROPERTIES
     PREFIX "" OUTPUT_NAME _native C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS ON
     C_VISIBILITY_PRESET hidden)

@@ -111,7 +111,16 @@ elseif(CASE STREQUAL "c_only_no_cxx")
   message("---- build and run the demo (exit ${rc}):\n${out}----")
   expect_rc(0)
 elseif(CASE STREQUAL "tests_no_cxx")
+  # One summary says which groups are left out and the apt-get line; the
+  # details (which test needs what) come at --log-level=VERBOSE.
   configure(${no_cxx} -- -DHERMETIC_PYOBJECT_TLS_STRICT_TESTS=OFF "-DGO_EXECUTABLE=${GO}")
+  expect_rc(0)
+  expect_text("Tests left out, their tools missing: cpp (1), go (3)")
+  expect_text("To run them all: apt-get install g++")
+  if(out MATCHES "a C\\+\\+ compiler not found")
+    message(FATAL_ERROR "FAIL: the details are printed without --log-level=VERBOSE")
+  endif()
+  configure(${no_cxx} -- --log-level=VERBOSE -DHERMETIC_PYOBJECT_TLS_STRICT_TESTS=OFF "-DGO_EXECUTABLE=${GO}")
   expect_rc(0)
   expect_text("a C++ compiler not found, so these tests are not registered: ${cxx_tests}. To get it: apt-get install g++")
   execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" --test-dir "${bin}" -N
