@@ -23,6 +23,7 @@ lists each file's URL, sha256 and (JSON) size. No host name is written here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -39,7 +40,7 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 _TIMEOUT = 120
 _ATTEMPTS = 3
@@ -74,6 +75,7 @@ class Listed:
 # ------------------------------------------------------------------ the index
 
 
+@functools.lru_cache(maxsize=None)
 def index_url() -> str:
     """pip's index URL: PIP_INDEX_URL, pip's configuration, or pip's default."""
     if os.environ.get("PIP_INDEX_URL"):
@@ -91,6 +93,7 @@ def index_url() -> str:
     return str(PyPI.simple_url)
 
 
+@functools.lru_cache(maxsize=None)
 def _pip_cert() -> Optional[str]:
     if os.environ.get("PIP_CERT"):
         return os.environ["PIP_CERT"]
@@ -121,11 +124,11 @@ def _open(url: str, headers: Dict[str, str]) -> Tuple[int, Dict[str, str], bytes
             with urllib.request.urlopen(req, timeout=_TIMEOUT, context=_context()) as r:
                 return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
         except (urllib.error.URLError, OSError) as e:
-            if isinstance(e, urllib.error.HTTPError) and e.code in (403, 404, 410, 416):
-                raise FetchError(f"GET {url}: HTTP {e.code} {e.reason}") from None
+            if isinstance(e, urllib.error.HTTPError) and e.code in (401, 403, 404, 410, 416):
+                raise FetchError(f"GET {_shown(url)}: HTTP {e.code} {e.reason}") from None
             last = e
             time.sleep(2 * (attempt + 1))
-    raise FetchError(f"GET {url}: {last} (after {_ATTEMPTS} attempts)")
+    raise FetchError(f"GET {_shown(url)}: {last} (after {_ATTEMPTS} attempts)")
 
 
 class _Anchors(HTMLParser):
@@ -169,10 +172,16 @@ def listing(project: str) -> Dict[str, Listed]:
     return files
 
 
+def _shown(url: str) -> str:
+    """url without the credentials an index URL may carry."""
+    parts = urllib.parse.urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
 def locate(pin: WheelPin) -> Listed:
     """The pinned wheel's URL, once the index's listing agrees with the pin."""
     listed = listing(pin.project).get(pin.filename)
-    where = f"{index_url()} ({pin.project})"
+    where = f"{_shown(index_url())} ({pin.project})"
     if listed is None:
         raise FetchError(f"{pin.filename} is not listed by the index {where}")
     if listed.sha256 is not None and listed.sha256 != pin.sha256:
@@ -306,11 +315,10 @@ def mismatches(pin: WheelPin, root: str) -> List[str]:
     return bad
 
 
-def extract(pin: WheelPin, dest: str, log=print) -> Tuple[int, int]:  # type: ignore[no-untyped-def]
-    """Fetch the pinned files of the wheel into dest (made fresh or added to),
-    check them against the pin, and return (bytes downloaded, requests)."""
-    listed = locate(pin)
-    remote = RemoteFile(listed.url, pin.size)
+def _fetch_members(url: str, pin: WheelPin, tmp: str) -> Tuple[RemoteFile, int]:
+    """The members the pin names, written under tmp (CRC-32 checked, digests
+    not yet); (the remote file, how many members)."""
+    remote = RemoteFile(url, pin.size)
     try:
         z = zipfile.ZipFile(remote)
     except zipfile.BadZipFile as e:
@@ -320,24 +328,32 @@ def extract(pin: WheelPin, dest: str, log=print) -> Tuple[int, int]:  # type: ig
     if missing:
         raise FetchError(f"{pin.filename} has no {', '.join(missing)}")
     remote.prefetch(_spans(z, wanted))
+    for name in wanted:
+        out = os.path.join(tmp, *name.split("/"))
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        try:
+            with z.open(name) as src, open(out, "wb") as f:
+                shutil.copyfileobj(src, f)
+        except zipfile.BadZipFile as e:  # a CRC-32 that differs
+            raise FetchError(f"{pin.filename}: {name}: {e}") from None
+    return remote, len(wanted)
+
+
+def extract(pin: WheelPin, dest: str, log: Callable[[str], None] = print) -> Tuple[int, int]:
+    """Fetch the pinned files of the wheel into dest (made fresh or added to),
+    check them against the pin, and return (bytes downloaded, requests)."""
+    listed = locate(pin)
     os.makedirs(dest, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".extract-", dir=dest)
     try:
-        for name in wanted:
-            out = os.path.join(tmp, *name.split("/"))
-            os.makedirs(os.path.dirname(out), exist_ok=True)
-            try:
-                with z.open(name) as src, open(out, "wb") as f:
-                    shutil.copyfileobj(src, f)
-            except zipfile.BadZipFile as e:  # a CRC-32 that differs
-                raise FetchError(f"{pin.filename}: {name}: {e}") from None
+        remote, count = _fetch_members(listed.url, pin, tmp)
         bad = mismatches(pin, tmp)
         if bad:
             raise FetchError(f"{pin.filename}: " + "; ".join(bad))
         _move_into(tmp, dest, [k for k, _ in pin.files])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    log(f"{pin.filename}: {len(wanted)} files, {remote.fetched} bytes in {remote.requests} range requests "
+    log(f"{pin.filename}: {count} files, {remote.fetched} bytes in {remote.requests} range requests "
         f"(the wheel: {pin.size} bytes)")
     return remote.fetched, remote.requests
 
@@ -355,7 +371,7 @@ def _move_into(tmp: str, dest: str, keys: List[str]) -> None:
         os.replace(os.path.join(tmp, rel), target)
 
 
-def ensure(pin: WheelPin, dest: str, log=print) -> bool:  # type: ignore[no-untyped-def]
+def ensure(pin: WheelPin, dest: str, log: Callable[[str], None] = print) -> bool:
     """dest holds the pinned files, checked against their sha256 now; fetched
     when missing or different. True when something was fetched."""
     if not mismatches(pin, dest):
@@ -369,7 +385,7 @@ def pin_for(project: str, filename: str, keys: List[str]) -> WheelPin:
     now (for a maintainer adding a version: torch_cache.py pin)."""
     listed = listing(project).get(filename)
     if listed is None or listed.sha256 is None:
-        raise FetchError(f"{filename}: not listed by {index_url()} with a sha256")
+        raise FetchError(f"{filename}: not listed by {_shown(index_url())} with a sha256")
     size = listed.size
     if size is None:
         _, headers, _ = _open(listed.url, {"Range": "bytes=0-0"})
@@ -377,21 +393,8 @@ def pin_for(project: str, filename: str, keys: List[str]) -> WheelPin:
     draft = WheelPin(project, filename, size, listed.sha256, tuple((k, "") for k in keys))
     tmp = tempfile.mkdtemp(prefix="hptls-pin-")
     try:
-        remote = RemoteFile(listed.url, size)
-        z = zipfile.ZipFile(remote)
-        wanted = _wanted(z.namelist(), draft)
-        remote.prefetch(_spans(z, wanted))
-        for name in wanted:
-            out = os.path.join(tmp, *name.split("/"))
-            os.makedirs(os.path.dirname(out), exist_ok=True)
-            with z.open(name) as src, open(out, "wb") as f:
-                shutil.copyfileobj(src, f)
-        files = []
-        for k in keys:
-            d = digest(tmp, k)
-            if d is None:
-                raise FetchError(f"{filename} has no {k}")
-            files.append((k, d))
-        return WheelPin(project, filename, size, listed.sha256, tuple(files))
+        _fetch_members(listed.url, draft, tmp)
+        files = tuple((k, digest(tmp, k) or "") for k in keys)
+        return WheelPin(project, filename, size, listed.sha256, files)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
