@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The c10 ABI layer: libhermetic_pyobject_tls_c10.so defines the four
-// dynamic symbols that PyTorch 2.7 ... 2.12's libc10.so exports for
+// dynamic symbols that PyTorch 2.0 ... 2.12's libc10.so exports for
 // c10::impl::HermeticPyObjectTLS, with the same ABI, and serves them from
 // libhermetic_pyobject_tls.so.0 (its only NEEDED library of ours). Put ahead
 // of libc10.so in symbol lookup (LD_PRELOAD, link order, RTLD_GLOBAL before
@@ -24,7 +24,7 @@
 // init through the C ABI after the layer is loaded is not mirrored here:
 // hermetic_pyobject_tls_have_state() is the one that always tells. No torch
 // code reads haveState_ (its only reader, the header's inline get_state(),
-// has it switched off in 2.7 ... 2.12), so this is for completeness.
+// has it switched off in 2.0 ... 2.12), so this is for completeness.
 //
 // The layer writes it through the dynamic symbol (the GOT), as C++ code does
 // with a static member: whichever definition the process bound the name to

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""torch_e2e.py SCENARIO PACKAGE_VENV: runs torch_e2e_child.py SCENARIO in
-the cached torch venv (torch_cache.py venv) with this project's Python
-package (installed by the test python.install into PACKAGE_VENV) on its
-path, in a child process with a timeout; passes when the child says OK.
-Scenario preload runs it with LD_PRELOAD=<the package's c10 layer>."""
+"""torch_e2e.py SCENARIO PACKAGE_VENV VERSION: runs torch_e2e_child.py
+SCENARIO in the cached venv of torch VERSION (torch_cache.py venv VERSION)
+with this project's Python package (installed by the test python.install
+into PACKAGE_VENV) on its path, in a child process with a timeout; passes
+when the child says OK. Scenario preload runs it with LD_PRELOAD=<the
+package's c10 layer>."""
 import os
 import subprocess
 import sys
@@ -13,10 +14,10 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import torch_cache  # noqa: E402
 
-scenario, package_venv = sys.argv[1], sys.argv[2]
-torch_python = os.path.join(torch_cache.venv_dir(), "bin", "python")
-if not os.path.exists(os.path.join(torch_cache.venv_dir(), ".complete")):
-    sys.exit(f"FAIL: no torch venv in {torch_cache.venv_dir()} (fixture pytorch.fetch_venv)")
+scenario, package_venv, version = sys.argv[1], sys.argv[2], sys.argv[3]
+torch_python = torch_cache.venv_python(version)
+if not os.path.exists(os.path.join(torch_cache.venv_dir(version), ".complete")):
+    sys.exit(f"FAIL: no torch venv in {torch_cache.venv_dir(version)} (fixture pytorch.fetch_venv*)")
 out = subprocess.run(
     [os.path.join(package_venv, "bin", "python"), "-c",
      "import hermetic_pyobject_tls as h, os; print(os.path.dirname(os.path.dirname(h.__file__)));"
@@ -30,7 +31,7 @@ env.pop("HERMETIC_PYOBJECT_TLS_LIBRARY", None)
 env.pop("LD_PRELOAD", None)
 if scenario == "preload":
     env["LD_PRELOAD"] = layer
-cmd = [torch_python, "-W", "ignore::UserWarning", os.path.join(here, "torch_e2e_child.py"), scenario]
+cmd = [torch_python, "-W", "ignore::UserWarning", os.path.join(here, "torch_e2e_child.py"), scenario, version]
 print("+", " ".join(cmd), f"(PYTHONPATH={site})", flush=True)
 try:
     r = subprocess.run(cmd, env=env, timeout=240, capture_output=True, text=True)
