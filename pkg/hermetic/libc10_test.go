@@ -11,7 +11,7 @@ import (
 )
 
 // The differential test against the real libc10.so from a PyTorch wheel
-// (build tag pytorch; CTest's pytorch.go_differential_* run it with
+// (build tag pytorch; CTest's pytorch.differential_go_* run it with
 // HPT_TORCH_LIBC10 naming the library c10/tests/torch_cache.py extracted).
 // libc10.so holds no Go runtime, so loading it here is safe; our own Go
 // .so and the c10 layer (which needs it) are never loaded into this process:
@@ -23,7 +23,7 @@ func loadLibc10(t *testing.T) *c10ref {
 	t.Helper()
 	path := os.Getenv("HPT_TORCH_LIBC10")
 	if path == "" {
-		t.Fatal("HPT_TORCH_LIBC10 is not set: it names the libc10.so to test against (CTest pytorch.go_differential_*)")
+		t.Fatal("HPT_TORCH_LIBC10 is not set: it names the libc10.so to test against (CTest pytorch.differential_go_*)")
 	}
 	lib, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
 	if err != nil {
