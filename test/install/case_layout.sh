@@ -70,3 +70,15 @@ grep -qx "prefix=/opt/hpt" "$work/destdir/opt/hpt/$HPT_LIBDIR/pkgconfig/hermetic
   fail "DESTDIR install: wrong prefix in the .pc"
 [ -L "$work/destdir/opt/hpt/$HPT_LIBDIR/$name.so" ] || fail "DESTDIR install: no $name.so link"
 echo "layout: OK"
+
+step "docs/consume.md's install table names exactly the files install put in place"
+table=$(sed -n 's/^| `\([a-z][^`]*\)` | .* | \(Runtime\|Development\) |$/\1/p' "$HPT_SOURCE_DIR/docs/consume.md" |
+  sed "s|^lib/|$HPT_LIBDIR/|; s|^share/licenses/hermetic_pyobject_tls/|$HPT_LICENSEDIR/|; s|^include/|$HPT_INCLUDEDIR/|" | sort)
+installed=$(cd "$prefix" && find . -type f -o -type l | sed 's|^\./||' | sort)
+if [ "$table" != "$installed" ]; then
+  diff <(echo "$table") <(echo "$installed") || true
+  fail "docs/consume.md's table (<) and the install (>) differ"
+fi
+n=$(echo "$installed" | wc -l)
+grep -q "installs these $n files" "$HPT_SOURCE_DIR/docs/consume.md" || fail "docs/consume.md does not say 'installs these $n files'"
+echo "docs/consume.md: the $n files of the table are the ones installed"
