@@ -90,6 +90,12 @@ def test_install_after_libc10_raises_and_loads_nothing(tmp_path):
 # --- which torch: distribution metadata, the supported range, 2.13 and later ---
 
 
+def beside_the_package(site) -> str:
+    """PYTHONPATH with site first and the package under test still found
+    (a package staged in the build tree comes through PYTHONPATH too)."""
+    return os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+
+
 def fake_torch_dist(tmp_path: Path, version: str) -> Path:
     """A directory holding only torch's distribution metadata (no module):
     what importlib.metadata reads, put first on a child's sys.path."""
@@ -135,7 +141,7 @@ def test_install_refuses_a_torch_without_the_class_and_loads_nothing(tmp_path, v
         assert 'libhermetic_pyobject_tls_c10' not in open('/proc/self/maps').read()
         assert 'torch' not in __import__('sys').modules
         print(msg)
-    """, env=child_env(PYTHONPATH=str(site)))
+    """, env=child_env(PYTHONPATH=beside_the_package(site)))
     assert f"torch {version} has no c10::impl::HermeticPyObjectTLS" in out, out
     assert "nothing was loaded" in out, out
     if version != "1.13.1":
@@ -148,7 +154,7 @@ def test_torch_version_reads_the_metadata_without_importing_torch(tmp_path):
         import sys
         import hermetic_pyobject_tls.c10 as c10
         print(c10.torch_version(), 'torch' in sys.modules)
-    """, env=child_env(PYTHONPATH=str(site)))
+    """, env=child_env(PYTHONPATH=beside_the_package(site)))
     assert out.split() == ["2.9.0", "False"], out
 
 
@@ -166,7 +172,7 @@ def test_torch_version_is_none_without_a_torch_distribution(monkeypatch):
 
 
 def test_cli_prints_the_layer_the_torch_and_the_range(tmp_path):
-    r = cli(env=child_env(PYTHONPATH=str(fake_torch_dist(tmp_path, "2.3.1"))))
+    r = cli(env=child_env(PYTHONPATH=beside_the_package(fake_torch_dist(tmp_path, "2.3.1"))))
     assert r.returncode == 0, r.stdout + r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == f"layer: {c10.layer_path()}", r.stdout
@@ -188,7 +194,7 @@ def test_cli_without_torch(monkeypatch):
 
 
 def test_cli_check_fails_with_the_reason_on_torch_2_13(tmp_path):
-    r = cli("--check", env=child_env(PYTHONPATH=str(fake_torch_dist(tmp_path, "2.13.0"))))
+    r = cli("--check", env=child_env(PYTHONPATH=beside_the_package(fake_torch_dist(tmp_path, "2.13.0"))))
     assert r.returncode == 1, r.stdout + r.stderr
     assert "not supported: torch 2.13.0" in r.stdout and "PR #181289" in r.stdout, r.stdout
     fail = [line for line in r.stdout.splitlines() if line.startswith("FAIL: ")]
@@ -197,7 +203,7 @@ def test_cli_check_fails_with_the_reason_on_torch_2_13(tmp_path):
 
 def test_cli_check_fails_when_torch_does_not_import(tmp_path):
     # Metadata of a supported torch but no module: install() works, the import fails.
-    r = cli("--check", env=child_env(PYTHONPATH=str(fake_torch_dist(tmp_path, "2.7.0"))))
+    r = cli("--check", env=child_env(PYTHONPATH=beside_the_package(fake_torch_dist(tmp_path, "2.7.0"))))
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"install(): {c10.layer_path()}" in r.stdout, r.stdout
     assert "FAIL: import torch: ModuleNotFoundError" in r.stdout, r.stdout
