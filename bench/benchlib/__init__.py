@@ -1,0 +1,1 @@
+"""The modules of bench/run: common, build, measure, report (one step each)."""
