@@ -214,13 +214,13 @@ def callgrind(paths, cfg, out):
 
 def c10_bench(paths, cfg, out):
     """The c10 ABI layer (docs/pytorch.md) against the real libc10.so of the
-    torch wheels (c10/tests/torch_cache.py fetches them into the cache),
+    torch wheels (test/c10/torch_cache.py fetches them into the cache),
     all in one process (bench/c10/bench_c10.c); its set_state against the
     C→Go floor, in another process of the same round."""
-    sys.path.insert(0, os.path.join(ROOT, "c10", "tests"))
+    sys.path.insert(0, os.path.join(ROOT, "test", "c10"))
     import torch_cache
-    log("the torch wheels' libc10.so (c10/tests/torch_cache.py files; pinned, cached)")
-    run([sys.executable, os.path.join(ROOT, "c10", "tests", "torch_cache.py"), "files"], capture=False)
+    log("the torch wheels' libc10.so (test/c10/torch_cache.py files; pinned, cached)")
+    run([sys.executable, os.path.join(ROOT, "test", "c10", "torch_cache.py"), "files"], capture=False)
     versions = list(torch_cache.X86_64)  # every x86_64 version of the differential tests
     libc10 = [torch_cache.libc10(v) for v in versions]
     layer = paths["layer"]

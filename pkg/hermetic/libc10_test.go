@@ -12,7 +12,7 @@ import (
 
 // The differential test against the real libc10.so from a PyTorch wheel
 // (build tag pytorch; CTest's pytorch.differential_go_* run it with
-// HPT_TORCH_LIBC10 naming the library c10/tests/torch_cache.py extracted).
+// HPT_TORCH_LIBC10 naming the library test/c10/torch_cache.py extracted).
 // libc10.so holds no Go runtime, so loading it here is safe; our own Go
 // .so and the c10 layer (which needs it) are never loaded into this process:
 // pkg/hermetic is the other side.

@@ -1,4 +1,8 @@
-package main
+// Package hosts_test drives C hosts of the library from go test, the
+// libtailscale way: it builds the library with the project's one recipe and
+// runs C programs against it as child processes (a Go test process must never
+// load the library: two Go runtimes in one process are unsupported).
+package hosts_test
 
 import (
 	"os"
@@ -8,16 +12,12 @@ import (
 	"testing"
 )
 
-// These tests build the C ABI as a shared library and drive it from C hosts
-// run as child processes: a Go test process must never load the library,
-// because two Go runtimes in one process are unsupported.
-
 // buildLibrary builds libhermetic_pyobject_tls.so into a temporary folder
 // with the project's one build recipe and returns that folder.
 func buildLibrary(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command("sh", "../scripts/build-library.sh", "shared", dir)
+	cmd := exec.Command("sh", "../../../scripts/build-library.sh", "shared", dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build-library.sh: %v\n%s", err, out)
 	}
@@ -36,7 +36,7 @@ func buildHost(t *testing.T, libDir string, sources ...string) string {
 		cc = strings.TrimSpace(string(out))
 	}
 	exe := filepath.Join(t.TempDir(), "host")
-	args := append([]string{"-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror", "-I../include", "-o", exe}, sources...)
+	args := append([]string{"-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror", "-I../../../include", "-o", exe}, sources...)
 	args = append(args, "-L"+libDir, "-lhermetic_pyobject_tls", "-pthread")
 	if out, err := exec.Command(cc, args...).CombinedOutput(); err != nil {
 		t.Fatalf("%s %v: %v\n%s", cc, args, err, out)
@@ -46,7 +46,7 @@ func buildHost(t *testing.T, libDir string, sources ...string) string {
 
 func TestDemoHost(t *testing.T) {
 	lib := buildLibrary(t)
-	host := buildHost(t, lib, "../examples/demo.c")
+	host := buildHost(t, lib, "../../../examples/demo.c")
 	cmd := exec.Command(host)
 	cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH="+lib)
 	out, err := cmd.CombinedOutput()
