@@ -5,9 +5,10 @@ the interpreter when it cannot start its threads; the library checks the
 headroom first and, short of 8 threads, makes the writes in C and says so
 once on stderr: the interpreter lives, and the flag works.
 
-The child runs with real uid nobody and no capabilities (root and
-CAP_SYS_RESOURCE/CAP_SYS_ADMIN are exempt from the limit) but effective uid
-root, so it can still read the venv; setpriv and prlimit are util-linux's."""
+The child runs with a real uid of its own (no other process has it, so tests
+running at the same time cannot eat its headroom) and no capabilities (root
+and CAP_SYS_RESOURCE/CAP_SYS_ADMIN are exempt from the limit), but effective
+uid root, so it can still read the venv; setpriv and prlimit are util-linux's."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ import pytest
 
 from conftest import CHILD_TIMEOUT, TESTS_DIR, child_env
 
-NOBODY = 65534
+# A real uid no one else has: RLIMIT_NPROC counts the threads of a real uid.
+UID = 200000 + os.getpid() % 100000
 NEEDED = 8  # the library's own threshold (cabi/start_on_demand.c): the runtime's 5, plus a margin
 
 CODE = """
@@ -55,8 +57,8 @@ def threads_of(uid: int) -> int:
 def write_with_headroom(headroom: int) -> subprocess.CompletedProcess:
     """Imports the package and writes in a child that may start `headroom`
     threads besides its own main thread."""
-    limit = threads_of(NOBODY) + 1 + headroom
-    argv = ["setpriv", f"--ruid={NOBODY}", "--inh-caps=-all", "--bounding-set=-all", "--",
+    limit = threads_of(UID) + 1 + headroom
+    argv = ["setpriv", f"--ruid={UID}", "--inh-caps=-all", "--bounding-set=-all", "--",
             "prlimit", f"--nproc={limit}:{limit}", sys.executable, "-c", CODE]
     return subprocess.run(argv, env=child_env(), capture_output=True, text=True, timeout=CHILD_TIMEOUT,
                           cwd=str(TESTS_DIR))
