@@ -1,5 +1,5 @@
 """A Python host that blocks signals and takes them with signal.sigwait()
-gets every one after importing the package (issue 13, item 2): the runtime's
+gets every one after importing the package (docs/reliability.md, "Signals"): the runtime's
 threads block them too, and a write leaves the thread's mask as it was."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""One copy of the library per process, whatever loads first (issue 13, item 1).
+"""One copy of the library per process, whatever loads first
+(docs/reliability.md, "A guest in other people's processes").
 
 A C extension linked with -lhermetic_pyobject_tls (here: the same library,
 copied to another directory and loaded by path, as a system install would be)

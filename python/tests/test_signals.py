@@ -19,8 +19,9 @@ def test_sigint_still_raises_keyboard_interrupt():
     # A fresh process: the Go runtime is up (a write entered it), a thread
     # keeps writing, then SIGINT is raised in the main thread, sent to the
     # process, and sent to the writer thread with tgkill. The Go runtime's own
-    # threads block SIGINT (issue 13: the host's signals reach only the
-    # host's threads), read from /proc/self/task/TID/status.
+    # threads block SIGINT (docs/reliability.md, "Signals": the host's
+    # signals reach only the host's threads), read from
+    # /proc/self/task/TID/status.
     code = r"""
 import os, signal, threading, time, ctypes, platform
 import hermetic_pyobject_tls as h
