@@ -102,18 +102,25 @@ def run_sub(code):
         I.destroy(iid)
 """
 
-_LEGACY_313 = """
+
+def _interpreters_313(config, gil):
+    """run_sub(code) for 3.13+'s _interpreters, in an interpreter made with
+    the named config, whose GIL must be `gil`."""
+    return f"""
 import _interpreters as I
 def run_sub(code):
-    assert I.new_config("legacy").gil == "shared"
-    iid = I.create("legacy")
+    assert I.new_config({config!r}).gil == {gil!r}
+    iid = I.create({config!r})
     try:
         err = I.exec(iid, code)
         if err is not None:
-            raise RuntimeError(f"{err.type.__name__}: {err.msg}")
+            raise RuntimeError(f"{{err.type.__name__}}: {{err.msg}}")
     finally:
         I.destroy(iid)
 """
+
+
+_LEGACY_313 = _interpreters_313("legacy", "shared")
 
 _XX_SHARED_GIL = """
 import _xxsubinterpreters as I
@@ -125,18 +132,7 @@ def run_sub(code):
         I.destroy(iid)
 """
 
-_ISOLATED_313 = """
-import _interpreters as I
-def run_sub(code):
-    assert I.new_config("isolated").gil == "own"
-    iid = I.create("isolated")
-    try:
-        err = I.exec(iid, code)
-        if err is not None:
-            raise RuntimeError(f"{err.type.__name__}: {err.msg}")
-    finally:
-        I.destroy(iid)
-"""
+_ISOLATED_313 = _interpreters_313("isolated", "own")
 
 _CONCURRENT = """
 from concurrent import interpreters
